@@ -1,0 +1,32 @@
+"""The interface every format implements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import polars as pl
+
+REJECTED_SCHEMA = {"line": pl.Int64, "reason": pl.String}
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """What a format made of a batch of lines.
+
+    ``records`` has a ``line`` column plus the raw columns asked for; ``rejected``
+    has one row (``line``, ``reason``) per line that was skipped.
+    """
+
+    records: pl.DataFrame
+    rejected: pl.DataFrame
+
+
+class Format(Protocol):
+    """A parser of one log format."""
+
+    name: str
+
+    def decode(self, lines: pl.DataFrame, columns: list[str]) -> Decoded:
+        """Decode non-blank ``lines`` (``line``, ``text``) into the raw ``columns`` asked for."""
+        ...

@@ -1,0 +1,211 @@
+"""The streaming reader: files -> chunks -> lines -> a format's raw columns -> records.
+
+:func:`scan_records` returns a ``pl.LazyFrame`` in the schema of
+:mod:`logframe.schema`, backed by ``polars.io.plugins.register_io_source``: each
+collect reads the files again, a bounded chunk at a time (see
+:data:`logframe.sources.files.CHUNK_SIZE`), so memory does not grow with the
+file. Polars tells the source which raw columns a query needs (projection
+pushdown: a count never decodes ``log``) and hands it the predicates it can
+apply early (on ``pod``, ``container``, ``source``, ... ), which run on each
+batch before it leaves the reader.
+
+Every line is accounted for in a :class:`Tally`: kept as a record, or skipped
+with a reason (``blank``, ``invalid_json``, ``truncated_json``,
+``not_a_json_object``, ``line_too_long``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from polars.io.plugins import register_io_source
+
+from logframe.formats import get_format
+from logframe.messages import parse_message
+from logframe.schema import RAW_SCHEMA, SCHEMA
+from logframe.sources.files import FileSource
+from logframe.timestamps import parse_timestamp
+
+EXAMPLES_PER_REASON = 5
+"""How many skipped lines per reason the report quotes."""
+
+_STRIP = " \t\r\n\x0b\x0c\ufeff"
+
+
+@dataclass
+class SourceTally:
+    """Line accounting for one source."""
+
+    source: str
+    format: str
+    lines: int = 0
+    records: int = 0
+    invalid_utf8: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class Tally:
+    """Line accounting for one complete pass over every source."""
+
+    sources: list[SourceTally] = field(default_factory=list)
+    examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def add_skipped(self, source: SourceTally, rejected: pl.DataFrame, lines: pl.DataFrame | None) -> None:
+        """Count skipped lines (``line``, ``reason``) and keep the first few as examples."""
+        for reason, count in rejected.group_by("reason").len().iter_rows():
+            source.skipped[reason] += count
+            quoted = self.examples.setdefault(reason, [])
+            if len(quoted) >= EXAMPLES_PER_REASON:
+                continue
+            first = rejected.filter(pl.col("reason") == reason).head(EXAMPLES_PER_REASON - len(quoted))
+            if lines is not None:
+                first = first.join(lines, on="line", how="left", maintain_order="left")
+            for row in first.iter_rows(named=True):
+                text = row.get("text") or ""
+                quoted.append({"source": source.source, "line": row["line"], "text": text[:120]})
+
+    def as_dict(self) -> dict[str, Any]:
+        """The totals, by reason and by source."""
+        skipped: Counter[str] = Counter()
+        for s in self.sources:
+            skipped.update(s.skipped)
+        return {
+            "lines": sum(s.lines for s in self.sources),
+            "records": sum(s.records for s in self.sources),
+            "skipped": dict(skipped.most_common()),
+            "examples": {reason: self.examples[reason] for reason in skipped},
+            "invalid_utf8": sum(s.invalid_utf8 for s in self.sources),
+            "sources": [
+                {
+                    "source": s.source,
+                    "format": s.format,
+                    "lines": s.lines,
+                    "records": s.records,
+                    "skipped": dict(s.skipped.most_common()),
+                }
+                for s in self.sources
+            ],
+        }
+
+
+@dataclass
+class ScanState:
+    """What a LogFrame knows about where its records come from."""
+
+    sources: list[FileSource]
+    format: str = "auto"
+    on_read: Callable[[int], None] | None = None
+    last_tally: Tally | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def split_lines(chunk: bytes, first_line: int) -> tuple[pl.DataFrame, int]:
+    """Split a chunk into numbered, stripped lines; count lines with invalid UTF-8.
+
+    Invalid UTF-8 bytes are replaced with U+FFFD, never fatal. A trailing newline
+    ends the last line rather than starting an empty one.
+
+    Examples
+    --------
+    >>> df, bad = split_lines(b'\\xef\\xbb\\xbf{"a":1}\\r\\n  \\nb\\xff\\n', 10)
+    >>> df.rows(), bad
+    ([(10, '{"a":1}'), (11, ''), (12, 'b\ufffd')], 1)
+    """
+    invalid = 0
+    try:
+        text = pl.Series("text", [chunk], dtype=pl.Binary).cast(pl.String)
+    except pl.exceptions.PolarsError:
+        text = pl.Series("text", [chunk.decode("utf-8", errors="replace")])
+        invalid = -1
+    pieces = text.str.split("\n").explode()
+    if chunk.endswith(b"\n"):
+        pieces = pieces.head(-1)
+    lines = pl.DataFrame(
+        {
+            "line": pl.int_range(first_line, first_line + pieces.len(), dtype=pl.Int64, eager=True),
+            "text": pieces.str.strip_chars(_STRIP),
+        }
+    )
+    if invalid:
+        invalid = int(pieces.str.contains("\ufffd", literal=True).sum())
+    return lines, invalid
+
+
+def _batches(
+    state: ScanState,
+    with_columns: list[str] | None,
+    predicate: pl.Expr | None,
+    n_rows: int | None,
+) -> Iterator[pl.DataFrame]:
+    fmt = get_format(state.format)
+    wanted = with_columns if with_columns is not None else list(RAW_SCHEMA)
+    decode_columns = [c for c in wanted if c not in ("source", "line")]
+    cast = [pl.col(c).cast(RAW_SCHEMA[c]) for c in wanted]
+    tally = Tally()
+    remaining = n_rows
+    for source in state.sources:
+        counts = SourceTally(source.name, fmt.name)
+        tally.sources.append(counts)
+        next_line = 1
+        for chunk in source.chunks(state.on_read):
+            if chunk is None:
+                oversized = pl.DataFrame({"line": [next_line], "reason": ["line_too_long"]})
+                tally.add_skipped(counts, oversized, None)
+                counts.lines += 1
+                next_line += 1
+                continue
+            lines, invalid = split_lines(chunk, next_line)
+            next_line += lines.height
+            counts.lines += lines.height
+            counts.invalid_utf8 += invalid
+            blank = pl.col("text") == ""
+            decoded = fmt.decode(lines.filter(~blank), decode_columns)
+            rejected = pl.concat([lines.filter(blank).select("line", reason=pl.lit("blank")), decoded.rejected])
+            tally.add_skipped(counts, rejected, lines)
+            counts.records += decoded.records.height
+            batch = decoded.records.with_columns(source=pl.lit(source.name)).select(cast)
+            if predicate is not None:
+                batch = batch.filter(predicate)
+            if remaining is not None:
+                batch = batch.head(remaining)
+                remaining -= batch.height
+            if batch.height:
+                yield batch
+            if remaining == 0:
+                return
+    with state.lock:
+        state.last_tally = tally
+
+
+def scan_raw(state: ScanState) -> pl.LazyFrame:
+    """A LazyFrame of the raw columns (:data:`RAW_SCHEMA`) of every source in ``state``."""
+
+    def source(
+        with_columns: list[str] | None, predicate: pl.Expr | None, n_rows: int | None, batch_size: int | None
+    ) -> Iterator[pl.DataFrame]:
+        return _batches(state, with_columns, predicate, n_rows)
+
+    names = ", ".join(s.name for s in state.sources[:3]) + (" ..." if len(state.sources) > 3 else "")
+    return register_io_source(source, schema=RAW_SCHEMA, explain_name="logframe", explain_detail=names)
+
+
+def to_records(raw: pl.LazyFrame) -> pl.LazyFrame:
+    """Parse raw columns into the record schema (:data:`logframe.schema.SCHEMA`)."""
+    parsed = parse_message(pl.col("log"))
+    exprs = {
+        "timestamp": parse_timestamp(pl.col("time")),
+        **parsed,
+        **{c: pl.col(c) for c in ("namespace", "pod", "container", "stream", "source", "line")},
+    }
+    return raw.select(**{name: exprs[name].cast(dtype) for name, dtype in SCHEMA.items()})
+
+
+def scan_records(state: ScanState) -> pl.LazyFrame:
+    """A LazyFrame of records in the schema of :mod:`logframe.schema`."""
+    return to_records(scan_raw(state))

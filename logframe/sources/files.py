@@ -1,0 +1,138 @@
+"""Local files: expand paths and globs, open with decompression, read in bounded chunks.
+
+Examples
+--------
+>>> import io
+>>> list(read_chunks(io.BytesIO(b"a\\nbb\\nccc"), chunk_size=4))
+[b'a\\n', b'bb\\n', b'ccc']
+"""
+
+from __future__ import annotations
+
+import bz2
+import glob
+import gzip
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from logframe.errors import SourceError
+
+CHUNK_SIZE = 1 << 20
+"""Bytes read at a time; each chunk is cut back to its last newline."""
+
+MAX_LINE = 16 << 20
+"""A line longer than this is skipped (reason ``line_too_long``), keeping memory bounded."""
+
+OVERSIZED = None
+"""What :func:`read_chunks` yields in place of a line longer than ``max_line``."""
+
+_GLOB_CHARS = frozenset("*?[")
+_OPENERS: dict[str, Callable[[BinaryIO], BinaryIO]] = {
+    ".gz": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),  # type: ignore[return-value]
+    ".bz2": lambda raw: bz2.BZ2File(raw, mode="rb"),  # type: ignore[return-value]
+}
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class FileSource:
+    """One local file to read, plain or compressed (by extension: ``.gz``, ``.bz2``)."""
+
+    path: Path
+
+    @property
+    def name(self) -> str:
+        """The name records carry in their ``source`` column."""
+        return str(self.path)
+
+    def size(self) -> int:
+        """Size on disk in bytes (compressed size for compressed files)."""
+        return self.path.stat().st_size
+
+    def chunks(self, on_read: Callable[[int], None] | None = None) -> Iterator[bytes | None]:
+        """Yield the file's bytes in newline-terminated chunks (see :func:`read_chunks`).
+
+        ``on_read`` is called with the number of bytes consumed from disk since the
+        last call, for progress bars.
+        """
+        with open(self.path, "rb") as raw:
+            opener = _OPENERS.get(self.path.suffix.lower())
+            stream = opener(raw) if opener else raw
+            position = 0
+            for chunk in read_chunks(stream):
+                if on_read is not None:
+                    now = raw.tell()
+                    on_read(now - position)
+                    position = now
+                yield chunk
+
+
+def read_chunks(stream: BinaryIO, chunk_size: int = CHUNK_SIZE, max_line: int = MAX_LINE) -> Iterator[bytes | None]:
+    """Read ``stream`` in chunks that end on a newline (the last may not).
+
+    Never holds more than about ``chunk_size + max_line`` bytes. A line longer
+    than ``max_line`` is dropped and :data:`OVERSIZED` (``None``) is yielded in
+    its place, so the caller can count it.
+    """
+    carry = b""
+    skipping = False
+    while block := stream.read(chunk_size):
+        if skipping:
+            newline = block.find(b"\n")
+            if newline == -1:
+                continue
+            skipping = False
+            block = block[newline + 1 :]
+        buffer = carry + block if carry else block
+        cut = buffer.rfind(b"\n")
+        if cut == -1:
+            if len(buffer) > max_line:
+                yield OVERSIZED
+                carry, skipping = b"", True
+            else:
+                carry = buffer
+            continue
+        yield buffer[: cut + 1]
+        carry = buffer[cut + 1 :]
+    if skipping:
+        return
+    if carry:
+        yield carry
+
+
+def expand(source: PathLike | Sequence[PathLike]) -> list[FileSource]:
+    """Turn a path, a glob, or a list of them into files, checking each exists.
+
+    Raises
+    ------
+    SourceError
+        If a path does not exist, is a directory, or a glob matches nothing.
+
+    Examples
+    --------
+    >>> expand("sample_logs.txt")[0].name
+    'sample_logs.txt'
+    """
+    items: Sequence[PathLike] = [source] if isinstance(source, str | os.PathLike) else source
+    if not items:
+        raise SourceError("no source given: pass a path, a glob such as 'logs/*.jsonl', or a list of paths")
+    files: list[FileSource] = []
+    for item in items:
+        text = os.fspath(item)
+        if _GLOB_CHARS & set(text) and not os.path.exists(text):
+            matches = sorted(glob.glob(text, recursive=True))
+            if not matches:
+                raise SourceError(f"the glob {text!r} matches no file")
+            files.extend(FileSource(Path(m)) for m in matches if os.path.isfile(m))
+            continue
+        path = Path(text)
+        if not path.exists():
+            raise SourceError(f"no such file: {text!r} (pass a path, a glob such as 'logs/*.jsonl', or a list)")
+        if path.is_dir():
+            raise SourceError(f"{text!r} is a directory; pass a glob such as '{text}/*.log' to read its files")
+        files.append(FileSource(path))
+    return files

@@ -1,0 +1,165 @@
+"""Timestamp parsing: many spellings in, one ``Datetime("ns", "UTC")`` out.
+
+Accepted, in one column mixed freely:
+
+- ISO 8601 with ``Z``, with an offset (``+01:00``, ``-08:00``, ``+0200``, ``+02``) or
+  with ``UTC``/``GMT``; a space instead of ``T``; with or without a fraction (``.`` or
+  ``,``, up to nanoseconds); seconds may be omitted (``16:19Z``).
+- A time with no zone is taken to be UTC.
+- Epoch numbers (or numeric strings): seconds, milliseconds, microseconds or
+  nanoseconds, told apart by magnitude (below 1e11 is seconds, below 1e14
+  milliseconds, below 1e17 microseconds, else nanoseconds).
+
+Anything else (null, empty, unparseable) becomes null; the record is kept.
+
+Examples
+--------
+>>> import polars as pl
+>>> from logframe.timestamps import parse_timestamp
+>>> s = pl.Series(["2025-10-07T16:44:30-08:00", "2025-10-07 16:44:30+0200", "1759855470", "n/a"])
+>>> pl.select(parse_timestamp(pl.lit(s))).to_series().dt.to_string("%Y-%m-%dT%H:%M:%SZ").to_list()
+['2025-10-08T00:44:30Z', '2025-10-07T14:44:30Z', '2025-10-07T16:44:30Z', None]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from logframe.errors import QueryError
+from logframe.schema import TIMESTAMP_DTYPE
+
+_ISO = (
+    r"^(?<date>\d{4}-\d{2}-\d{2})[Tt ](?<hm>\d{2}:\d{2})(?<sec>:\d{2})?"
+    r"(?:[.,](?<frac>\d{1,9}))?\s*"
+    r"(?:(?<utc>[Zz]|UTC|GMT)|(?<oh>[+-]\d{2}):?(?<om>\d{2})?)?$"
+)
+_EPOCH_INT = r"^-?\d{1,19}$"
+_EPOCH_FLOAT = r"^-?\d+\.\d*$"
+_FORMAT = "%Y-%m-%dT%H:%M:%S%.f%:z"
+
+
+def _iso(text: pl.Expr) -> pl.Expr:
+    parts = text.str.extract_groups(_ISO)
+    offset = (
+        pl.when(parts.struct.field("oh").is_not_null())
+        .then(pl.concat_str(parts.struct.field("oh"), pl.lit(":"), parts.struct.field("om").fill_null("00")))
+        .otherwise(pl.lit("+00:00"))
+    )
+    canonical = pl.concat_str(
+        parts.struct.field("date"),
+        pl.lit("T"),
+        parts.struct.field("hm"),
+        parts.struct.field("sec").fill_null(":00"),
+        pl.lit("."),
+        parts.struct.field("frac").fill_null("0"),
+        offset,
+    )
+    return canonical.str.to_datetime(_FORMAT, time_unit="ns", time_zone="UTC", strict=False)
+
+
+def _epoch_scale(magnitude: pl.Expr) -> pl.Expr:
+    """Nanoseconds per unit for an epoch number of the given magnitude."""
+    return (
+        pl.when(magnitude < 1e11)
+        .then(pl.lit(1_000_000_000, pl.Int64))
+        .when(magnitude < 1e14)
+        .then(pl.lit(1_000_000, pl.Int64))
+        .when(magnitude < 1e17)
+        .then(pl.lit(1_000, pl.Int64))
+        .otherwise(pl.lit(1, pl.Int64))
+    )
+
+
+def _epoch(text: pl.Expr) -> pl.Expr:
+    as_int = text.cast(pl.Int64, strict=False)
+    as_float = text.cast(pl.Float64, strict=False)
+    integer_ns = as_int * _epoch_scale(as_int.abs().cast(pl.Float64))
+    float_ns = (as_float * _epoch_scale(as_float.abs()).cast(pl.Float64)).cast(pl.Int64, strict=False)
+    ns = (
+        pl.when(text.str.contains(_EPOCH_INT))
+        .then(integer_ns)
+        .when(text.str.contains(_EPOCH_FLOAT))
+        .then(float_ns)
+    )
+    return ns.cast(pl.Datetime("ns")).dt.replace_time_zone("UTC")
+
+
+def parse_timestamp(expr: pl.Expr) -> pl.Expr:
+    """Parse a String column of mixed timestamp spellings into UTC datetimes.
+
+    Parameters
+    ----------
+    expr
+        A String expression (numbers should be cast to String first).
+
+    Returns
+    -------
+    pl.Expr
+        A ``Datetime("ns", "UTC")`` expression; null where nothing parses.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"t": ["2025-10-07T16:19:05.5Z", "1759854000000", ""]})
+    >>> df.select(parse_timestamp(pl.col("t"))).to_series().to_list()[0].isoformat()
+    '2025-10-07T16:19:05.500000+00:00'
+    """
+    text = expr.cast(pl.String).str.strip_chars()
+    return pl.coalesce(_iso(text), _epoch(text)).cast(TIMESTAMP_DTYPE)
+
+
+def to_utc(value: str | int | float | dt.datetime | dt.date) -> dt.datetime:
+    """Turn a user-given time (for ``after=``, ``before=`` and queries) into aware UTC.
+
+    Strings and numbers are read exactly as :func:`parse_timestamp` reads log
+    records; a naive :class:`datetime.datetime` is taken to be UTC; a
+    :class:`datetime.date` means its midnight UTC.
+
+    Raises
+    ------
+    QueryError
+        If the value cannot be read as a time.
+
+    Examples
+    --------
+    >>> to_utc("2025-10-07T16:44:30-08:00").isoformat()
+    '2025-10-08T00:44:30+00:00'
+    >>> to_utc(dt.datetime(2025, 10, 7, 12)).isoformat()
+    '2025-10-07T12:00:00+00:00'
+    """
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise QueryError(f"expected a time as an ISO string, epoch number or datetime, got {value!r}")
+    parsed = pl.select(parse_timestamp(pl.lit(str(value)))).item()
+    if parsed is None:
+        raise QueryError(
+            f"cannot read {value!r} as a time; use ISO 8601 such as '2025-10-07T16:00:00Z' "
+            "or '2025-10-07 16:00:00+02:00', or epoch seconds/milliseconds"
+        )
+    return parsed.astimezone(dt.timezone.utc)
+
+
+def iso_z(value: dt.datetime | None) -> str | None:
+    """Format an aware datetime as ISO 8601 in UTC with a ``Z`` suffix.
+
+    Examples
+    --------
+    >>> iso_z(dt.datetime(2025, 10, 7, 16, 0, tzinfo=dt.timezone.utc))
+    '2025-10-07T16:00:00Z'
+    >>> iso_z(dt.datetime(2025, 10, 7, 16, 0, 0, 250000, tzinfo=dt.timezone.utc))
+    '2025-10-07T16:00:00.25Z'
+    """
+    if value is None:
+        return None
+    utc = value.astimezone(dt.timezone.utc)
+    text = utc.strftime("%Y-%m-%dT%H:%M:%S")
+    if utc.microsecond:
+        text += f".{utc.microsecond:06d}".rstrip("0")
+    return text + "Z"
