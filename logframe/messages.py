@@ -65,12 +65,14 @@ def level_of(word: pl.Expr) -> pl.Expr:
     >>> pl.select(level_of(pl.lit(pl.Series(["warn", "Error", "x"])))).to_series().to_list()
     ['WARNING', 'ERROR', None]
     """
-    return (
-        word.str.strip_chars()
-        .str.to_uppercase()
-        .replace_strict(_LEVEL_MAP, default=None, return_dtype=pl.String)
-        .cast(LEVEL_DTYPE)
-    )
+    upper = word.str.strip_chars().str.to_uppercase()
+    mapped = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
+    for level in LEVELS:
+        spellings = [w for w, lvl in _LEVEL_MAP.items() if lvl == level]
+        mapped = mapped.when(upper.is_in(spellings)).then(pl.lit(level))
+    # A when/then chain rather than replace_strict: replace_strict is not a streaming
+    # operation in Polars 2.1 and would make the engine hold the whole column.
+    return mapped.otherwise(pl.lit(None, pl.String)).cast(LEVEL_DTYPE)
 
 
 def unquote(value: pl.Expr) -> pl.Expr:

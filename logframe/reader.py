@@ -117,23 +117,21 @@ def split_lines(chunk: bytes, first_line: int) -> tuple[pl.DataFrame, int]:
     >>> df.rows(), bad
     ([(10, '{"a":1}'), (11, ''), (12, 'b\ufffd')], 1)
     """
-    invalid = 0
     try:
-        text = pl.Series("text", [chunk], dtype=pl.Binary).cast(pl.String)
-    except pl.exceptions.PolarsError:
-        text = pl.Series("text", [chunk.decode("utf-8", errors="replace")])
-        invalid = -1
-    pieces = text.str.split("\n").explode()
-    if chunk.endswith(b"\n"):
-        pieces = pieces.head(-1)
+        text, invalid = chunk.decode("utf-8"), 0
+    except UnicodeDecodeError:
+        text, invalid = chunk.decode("utf-8", errors="replace"), -1
+    pieces = text.split("\n")
+    if text.endswith("\n"):
+        pieces.pop()
     lines = pl.DataFrame(
         {
-            "line": pl.int_range(first_line, first_line + pieces.len(), dtype=pl.Int64, eager=True),
-            "text": pieces.str.strip_chars(_STRIP),
+            "line": pl.int_range(first_line, first_line + len(pieces), dtype=pl.Int64, eager=True),
+            "text": pl.Series(pieces, dtype=pl.String).str.strip_chars(_STRIP),
         }
     )
     if invalid:
-        invalid = int(pieces.str.contains("\ufffd", literal=True).sum())
+        invalid = int(lines["text"].str.contains("\ufffd", literal=True).sum())
     return lines, invalid
 
 

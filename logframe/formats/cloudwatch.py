@@ -6,16 +6,19 @@ One JSON object a line::
      "log": "INFO:app.main:Resolved tenant: company_a",
      "kubernetes": {"pod_name": "backend-5", "namespace_name": "pax-dev", "container_name": "backend"}}
 
-Decoding a batch takes the fast path, one ``pl.read_ndjson`` over all the
-batch's candidate lines. Lines that cannot be JSON objects (not ``{...}``) are
+Decoding a batch takes the fast path, one ``str.json_decode`` over all the
+batch's candidate lines (measured faster than ``pl.read_ndjson`` on batches of a
+few thousand lines, and lighter: it does not start Polars' file-reading machinery). Lines that cannot be JSON objects (not ``{...}``) are
 set aside first by cheap string tests. Only when the fast path fails (a line
 like ``{{}``) does the batch take the slower path: each line is validated with
 ``json_path_match("$")`` and the rest is decoded again. Skipped lines (rare) are
 labelled by Python's ``json``: ``truncated_json`` when the parser ran out of
 input, ``invalid_json`` otherwise, ``not_a_json_object`` for valid JSON that is
-not an object (``null``, ``""``, ``[1]``). Values of an unexpected JSON
-type are kept as their JSON text (an object in ``log``) or become null (a string
-where ``kubernetes`` should be an object); they never fail the batch.
+not an object (``null``, ``""``, ``[1]``). A value of an unexpected JSON
+type (an object in ``log``, a string where ``kubernetes`` should be an object)
+sends its batch down a third path, one ``json_path_match`` per field, which keeps
+such values as their JSON text (or null where a nested key cannot exist); it
+never fails the batch.
 
 Examples
 --------
@@ -28,7 +31,6 @@ Examples
 
 from __future__ import annotations
 
-import io
 import json
 
 import polars as pl
@@ -62,32 +64,24 @@ def _rejected(lines: pl.DataFrame) -> pl.DataFrame:
     return lines.select("line", reason=pl.Series(reasons, dtype=pl.String))
 
 
-def _schema(columns: list[str]) -> dict[str, pl.DataType]:
-    schema: dict[str, pl.DataType] = {c: pl.String() for c in _TOP if c in columns}
-    kube = {_KUBERNETES[c]: pl.String() for c in _KUBERNETES if c in columns}
-    if kube:
-        schema["kubernetes"] = pl.Struct(kube)
-    return schema or {"time": pl.String()}
+_DTYPE = pl.Struct(
+    {
+        "time": pl.String,
+        "stream": pl.String,
+        "log": pl.String,
+        "kubernetes": pl.Struct({k: pl.String for k in _KUBERNETES.values()}),
+    }
+)
 
 
-def _flatten(decoded: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    exprs = [pl.col(c) for c in _TOP if c in columns]
-    exprs += [pl.col("kubernetes").struct.field(_KUBERNETES[c]).alias(c) for c in _KUBERNETES if c in columns]
-    return decoded.select(exprs)
-
-
-def _read_ndjson(texts: pl.Series, columns: list[str]) -> pl.DataFrame | None:
-    """Decode all ``texts`` in one call; None if any line is not valid JSON."""
-    if texts.is_empty():
-        return _flatten(pl.DataFrame(schema=_schema(columns)), columns)
-    buffer = texts.str.join("\n").cast(pl.Binary).item()
+def _json_decode(texts: pl.Series, columns: list[str]) -> pl.DataFrame | None:
+    """Decode all ``texts`` in one call; None if any is invalid JSON or of an unexpected type."""
     try:
-        decoded = pl.read_ndjson(io.BytesIO(buffer), schema=_schema(columns), ignore_errors=True)
+        decoded = texts.str.json_decode(_DTYPE).struct.unnest()
     except pl.exceptions.PolarsError:
         return None
-    if decoded.height != texts.len():
-        return None
-    return _flatten(decoded, columns)
+    kube = pl.col("kubernetes").struct
+    return decoded.select([pl.col(c) for c in _TOP if c in columns] + [kube.field(k).alias(c) for c, k in _KUBERNETES.items() if c in columns])
 
 
 def _path_match(texts: pl.Series, columns: list[str]) -> pl.DataFrame:
@@ -109,13 +103,13 @@ class CloudWatch:
         rejected = _rejected(lines.filter(~shaped))
         candidates = lines.filter(shaped)
         columns = [c for c in columns if c != "line"]
-        records = _read_ndjson(candidates["text"], columns)
+        records = _json_decode(candidates["text"], columns)
         if records is None:
             valid = candidates["text"].str.json_path_match("$").is_not_null()
             rejected = pl.concat([rejected, _rejected(candidates.filter(~valid))]).sort("line")
             candidates = candidates.filter(valid)
-            records = _read_ndjson(candidates["text"], columns)
+            records = _json_decode(candidates["text"], columns)
             if records is None:
                 records = _path_match(candidates["text"], columns)
-        records = records.with_columns(candidates["line"]).select("line", *columns)
+        records = candidates.select("line").hstack(records.select(columns).get_columns())
         return Decoded(records=records, rejected=rejected.cast(REJECTED_SCHEMA))  # type: ignore[arg-type]

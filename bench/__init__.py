@@ -1,0 +1,1 @@
+"""Benchmarks of logframe against DuckDB, Polars, pandas and plain Python (``make bench``)."""

@@ -1,0 +1,122 @@
+"""Write records to CSV, Parquet, NDJSON, JSON or formatted text, streaming where Polars can sink.
+
+Timestamps are written as ISO 8601 UTC with ``Z``. ``fields`` stays a nested
+list of ``{key, value}`` structs in Parquet, becomes a JSON object
+(``{"tenant": "company_a"}``) in NDJSON and JSON, and the text of that JSON
+object in CSV (one column, parseable back with ``json.loads``; a key repeated
+in one message keeps its last value there).
+
+Examples
+--------
+>>> import polars as pl
+>>> from logframe.schema import FIELDS_DTYPE
+>>> df = pl.DataFrame({"fields": [[{"key": "tenant", "value": "a"}]]}, schema={"fields": FIELDS_DTYPE})
+>>> df.select(fields_json(pl.col("fields"))).item()
+'{"tenant":"a"}'
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S%.fZ"
+
+PathArg = str | os.PathLike[str]
+
+
+def _json_string(expr: pl.Expr) -> pl.Expr:
+    """JSON-encode a String expression (``"..."`` with escapes, or ``null``)."""
+    return pl.struct(expr.alias("v")).struct.json_encode().str.slice(5).str.head(-1)
+
+
+def fields_json(expr: pl.Expr) -> pl.Expr:
+    """A ``fields`` list as the text of a JSON object."""
+    pairs = pl.element().struct
+    members = expr.list.eval(pl.concat_str(_json_string(pairs.field("key")), pl.lit(":"), _json_string(pairs.field("value"))))
+    return pl.concat_str(pl.lit("{"), members.list.join(",").fill_null(""), pl.lit("}"))
+
+
+def _flat(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Timestamps as ISO strings and fields as JSON text: columns any text format can hold."""
+    names = lf.collect_schema().names()
+    exprs = []
+    for name in names:
+        if name == "timestamp":
+            exprs.append(pl.col(name).dt.to_string(TIME_FORMAT))
+        elif name == "fields":
+            exprs.append(fields_json(pl.col(name)).alias(name))
+        else:
+            exprs.append(pl.col(name).cast(pl.String) if name == "level" else pl.col(name))
+    return lf.select(exprs)
+
+
+def _json_lines(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """One column ``json``: each record as one JSON object text."""
+    flat = _flat(lf)
+    names = flat.collect_schema().names()
+    rest = [n for n in names if n != "fields"]
+    if not rest:
+        return flat.select(json=pl.col("fields"))
+    encoded = pl.struct(rest).struct.json_encode()
+    if "fields" not in names:
+        return flat.select(json=encoded)
+    return flat.select(json=pl.concat_str(encoded.str.head(-1), pl.lit(',"fields":'), pl.col("fields"), pl.lit("}")))
+
+
+def _sink_lines(column: pl.LazyFrame, path: PathArg) -> Path:
+    """Write a one-column String frame as raw lines (no quoting, no header)."""
+    column.sink_csv(Path(path), include_header=False, quote_style="never", separator="\x1f", engine="streaming")
+    return Path(path)
+
+
+def to_csv(lf: pl.LazyFrame, path: PathArg) -> Path:
+    """Stream records to a CSV file with a header; ``fields`` as JSON object text."""
+    _flat(lf).sink_csv(Path(path), engine="streaming")
+    return Path(path)
+
+
+def to_parquet(lf: pl.LazyFrame, path: PathArg, compression: str = "zstd") -> Path:
+    """Stream records to a Parquet file, keeping every dtype (``fields`` stays nested)."""
+    lf.sink_parquet(Path(path), compression=compression, engine="streaming")  # type: ignore[arg-type]
+    return Path(path)
+
+
+def to_ndjson(lf: pl.LazyFrame, path: PathArg) -> Path:
+    """Stream records to newline-delimited JSON, ``fields`` as a JSON object."""
+    return _sink_lines(_json_lines(lf), path)
+
+
+def to_json(lf: pl.LazyFrame, path: PathArg) -> Path:
+    """Write records as one JSON array, batch by batch (never all in memory)."""
+    out = Path(path)
+    with out.open("w", encoding="utf-8") as handle:
+        handle.write("[")
+        first = True
+        for batch in _json_lines(lf).collect_batches(engine="streaming"):
+            if batch.height == 0:
+                continue
+            handle.write(("\n" if first else ",\n") + ",\n".join(batch["json"]))
+            first = False
+        handle.write("\n]\n" if not first else "]\n")
+    return out
+
+
+def text_line() -> pl.Expr:
+    """One readable line a record: time, level, container/pod, component, message, with newlines escaped."""
+    where = pl.concat_str(pl.col("container").fill_null("-"), pl.lit("/"), pl.col("pod").fill_null("-"))
+    return pl.concat_str(
+        pl.col("timestamp").dt.to_string(TIME_FORMAT).fill_null("-"),
+        pl.col("level").cast(pl.String).fill_null("-").str.pad_end(8),
+        pl.concat_str(pl.lit("["), where, pl.lit("]")),
+        pl.concat_str(pl.col("component").fill_null("-"), pl.lit(":")),
+        pl.col("message").fill_null("").str.replace_all("\n", "\\n", literal=True),
+        separator=" ",
+    ).alias("text")
+
+
+def to_text(lf: pl.LazyFrame, path: PathArg) -> Path:
+    """Stream records as one formatted text line each (see :func:`text_line`)."""
+    return _sink_lines(lf.select(text_line()), path)

@@ -1,0 +1,385 @@
+"""``LogFrame``: a lazy, immutable view of log records, and ``scan`` / ``LogParser`` to make one.
+
+A LogFrame wraps a ``pl.LazyFrame`` in the schema of :mod:`logframe.schema`.
+Nothing is read until a result is asked for (``collect``, ``stats``, iteration,
+an export); every method that narrows the records returns a new LogFrame and
+leaves the original as it was.
+
+Examples
+--------
+>>> import logframe
+>>> logs = logframe.scan("sample_logs.txt")
+>>> errors = logs.filter(level="ERROR", tenant="company-b")
+>>> errors.collect().height > 0, logs is not errors
+(True, True)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from logframe import export, stats
+from logframe.errors import QueryError
+from logframe.query import KEYWORDS, all_of, field, window_start
+from logframe.reader import ScanState, scan_records
+from logframe.sources.files import PathLike, expand
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One log record, as yielded by iterating a LogFrame.
+
+    ``timestamp`` is an aware UTC datetime (or None); ``fields`` a dict of the
+    message's key-value pairs (a repeated key keeps its first value).
+    """
+
+    timestamp: dt.datetime | None
+    level: str | None
+    component: str | None
+    message: str | None
+    namespace: str | None
+    pod: str | None
+    container: str | None
+    stream: str | None
+    fields: dict[str, str | None]
+    source: str
+    line: int
+
+    def __str__(self) -> str:
+        when = self.timestamp.isoformat().replace("+00:00", "Z") if self.timestamp else "-"
+        return f"{when} {self.level or '-':<8} [{self.container or '-'}] {self.component or '-'}: {self.message}"
+
+
+def _record(row: dict[str, Any]) -> Record:
+    pairs = row.pop("fields") or []
+    fields: dict[str, str | None] = {}
+    for pair in pairs:
+        fields.setdefault(pair["key"], pair["value"])
+    return Record(fields=fields, **row)
+
+
+class LogFrame:
+    """Log records, lazily read; build one with :func:`scan` or :meth:`LogParser.from_file`.
+
+    Examples
+    --------
+    >>> import logframe
+    >>> logs = logframe.scan("sample_logs.txt")
+    >>> logs.filter(level=["ERROR", "CRITICAL"]).lazy().select("level").collect()["level"].unique().sort().to_list()
+    ['ERROR', 'CRITICAL']
+    """
+
+    __slots__ = ("_lf", "_state")
+
+    def __init__(self, lf: pl.LazyFrame, state: ScanState) -> None:
+        self._lf = lf
+        self._state = state
+
+    # -- conversion -------------------------------------------------------------------------
+
+    def lazy(self) -> pl.LazyFrame:
+        """The records as a ``pl.LazyFrame`` (for anything Polars can do).
+
+        Examples
+        --------
+        >>> import logframe
+        >>> logframe.scan("sample_logs.txt").lazy().collect_schema().names()[:4]
+        ['timestamp', 'level', 'component', 'message']
+        """
+        return self._lf
+
+    def collect(self) -> pl.DataFrame:
+        """Read the records into a ``pl.DataFrame`` (with Polars' streaming engine).
+
+        Examples
+        --------
+        >>> import logframe
+        >>> logframe.scan("sample_logs.txt").filter(container="frontend").collect().height
+        11
+        """
+        return self._lf.collect(engine="streaming")
+
+    def _with(self, lf: pl.LazyFrame) -> LogFrame:
+        return LogFrame(lf, self._state)
+
+    # -- narrowing --------------------------------------------------------------------------
+
+    def filter(self, *predicates: pl.Expr, **constraints: Any) -> LogFrame:
+        """Keep records matching every predicate and keyword (see :mod:`logframe.query`).
+
+        ``after`` is inclusive and ``before`` exclusive. ``last_minutes=N`` keeps the
+        last N minutes before now, or before the newest record with
+        ``relative_to="newest"`` (which runs one quick pass to find it).
+
+        Examples
+        --------
+        >>> import logframe, polars as pl
+        >>> logs = logframe.scan("sample_logs.txt")
+        >>> logs.filter(level="error", tenant="company-b").collect().height
+        30
+        >>> logs.filter(pl.col("container") == "frontend", stream="stdout").collect().height
+        6
+        >>> logs.filter(last_minutes=5, relative_to="newest").collect()["timestamp"].min()
+        datetime.datetime(2025, 10, 7, 16, 54, 8, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
+        """
+        last = constraints.pop("last_minutes", None)
+        relative_to = constraints.pop("relative_to", "now")
+        if last is None and "relative_to" in constraints:
+            raise QueryError("relative_to goes with last_minutes=N")
+        exprs = list(predicates)
+        if last is not None:
+            newest = self._newest() if relative_to == "newest" else None
+            exprs.append(pl.col("timestamp") >= window_start(last, relative_to, newest))
+        if constraints or predicates:
+            exprs = [all_of(*predicates, **constraints), *exprs[len(predicates) :]]
+        if not exprs:
+            return self
+        return self._with(self._lf.filter(*exprs))
+
+    def where(self, query: str) -> LogFrame:
+        """Keep records matching a query string (see :mod:`logframe.querylang`).
+
+        Examples
+        --------
+        >>> import logframe
+        >>> logs = logframe.scan("sample_logs.txt")
+        >>> logs.where("(pod_name='frontend-6c8d9-zxcvb' | case_id='abc-41-def') & level!='DEBUG'").collect().height
+        12
+        """
+        from logframe.querylang import compile_query
+
+        return self._with(self._lf.filter(compile_query(query)))
+
+    def head(self, n: int = 10) -> LogFrame:
+        """The first ``n`` records (in file order), still lazy.
+
+        Examples
+        --------
+        >>> import logframe
+        >>> logframe.scan("sample_logs.txt").head(3).collect()["line"].to_list()
+        [1, 3, 4]
+        """
+        return self._with(self._lf.head(n))
+
+    def with_fields(self, *names: str) -> LogFrame:
+        """Add key-value fields as String columns of their own (e.g. to group or export them).
+
+        Examples
+        --------
+        >>> import logframe
+        >>> logframe.scan("sample_logs.txt").with_fields("tenant").lazy().select("tenant").head(1).collect().item()
+        'company_a'
+        """
+        return self._with(self._lf.with_columns(field(n) for n in names))
+
+    def _newest(self) -> dt.datetime | None:
+        newest = self._lf.select(pl.col("timestamp").max()).collect(engine="streaming").item()
+        return newest.astimezone(dt.timezone.utc) if newest is not None else None
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def __iter__(self) -> Iterator[Record]:
+        """Stream the records batch by batch as :class:`Record` objects."""
+        for batch in self._lf.collect_batches(engine="streaming"):
+            for row in batch.iter_rows(named=True):
+                yield _record(row)
+
+    def __repr__(self) -> str:
+        names = ", ".join(s.name for s in self._state.sources[:3])
+        more = f" and {len(self._state.sources) - 3} more" if len(self._state.sources) > 3 else ""
+        return f"<LogFrame of {names}{more} (lazy; .collect() to read)>"
+
+    # -- analysis ---------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """``total``, ``by_level``, ``by_container`` and the UTC ``time_range``, in one pass.
+
+        Records with no level count under ``"UNKNOWN"``, with no container under
+        ``"unknown"``.
+
+        Examples
+        --------
+        >>> import logframe
+        >>> s = logframe.scan("sample_logs.txt").stats()
+        >>> s["total"], s["by_level"]["ERROR"], s["time_range"]
+        (137, 45, {'start': '2025-10-07T16:00:05Z', 'end': '2025-10-07T16:58:21.771609Z'})
+        """
+        return stats.summary(self._lf)
+
+    def count_by(self, *by: str, every: str | None = None) -> pl.DataFrame:
+        """Count records by columns and/or key-value fields, optionally per ``every`` bucket.
+
+        Examples
+        --------
+        >>> import logframe
+        >>> logframe.scan("sample_logs.txt").filter(level="ERROR").count_by("tenant").rows()
+        [('company-b', 30), ('company_a', 13), (None, 2)]
+        """
+        return stats.count_by(self._lf, *by, every=every)
+
+    def top(self, name: str, n: int = 10) -> pl.DataFrame:
+        """The ``n`` most frequent values of a column or key-value field.
+
+        Examples
+        --------
+        >>> import logframe
+        >>> logframe.scan("sample_logs.txt").top("tenant", n=2).rows()
+        [('company-b', 67), ('company_a', 43)]
+        """
+        return stats.top_values(self._lf, name, n)
+
+    def report(self) -> dict[str, Any]:
+        """How the sources were read: every line accounted for (one pass over the files).
+
+        ``lines == records + sum(skipped.values())`` always holds. ``examples``
+        quotes the first few skipped lines per reason (source, line number, text);
+        ``null_timestamp`` and ``no_level`` count kept records missing those.
+        The report is about the sources, whatever filters this frame has.
+
+        Examples
+        --------
+        >>> import logframe
+        >>> r = logframe.scan("sample_logs.txt").report()
+        >>> r["lines"], r["records"], r["skipped"]
+        (147, 137, {'invalid_json': 4, 'not_a_json_object': 3, 'blank': 2, 'truncated_json': 1})
+        """
+        base = scan_records(self._state)
+        counts = base.select(
+            null_timestamp=pl.col("timestamp").null_count(),
+            no_level=pl.col("level").null_count(),
+        ).collect(engine="streaming")
+        with self._state.lock:
+            tally = self._state.last_tally
+        if tally is None:  # pragma: no cover - a complete pass always records its tally
+            raise RuntimeError("the scan did not complete")
+        report = tally.as_dict()
+        report.update(counts.row(0, named=True))
+        return report
+
+    # -- export -----------------------------------------------------------------------------
+
+    def to_csv(self, path: PathLike) -> os.PathLike[str]:
+        """Write the records to CSV (``fields`` as JSON text); see :mod:`logframe.export`.
+
+        Examples
+        --------
+        >>> import logframe, tempfile, os
+        >>> out = os.path.join(tempfile.mkdtemp(), "errors.csv")
+        >>> _ = logframe.scan("sample_logs.txt").filter(level="CRITICAL").to_csv(out)
+        >>> sum(1 for _ in open(out, encoding="utf-8"))
+        5
+        """
+        return export.to_csv(self._lf, path)
+
+    def to_parquet(self, path: PathLike, compression: str = "zstd") -> os.PathLike[str]:
+        """Write the records to Parquet, keeping every dtype.
+
+        Examples
+        --------
+        >>> import logframe, polars as pl, tempfile, os
+        >>> out = os.path.join(tempfile.mkdtemp(), "errors.parquet")
+        >>> _ = logframe.scan("sample_logs.txt").filter(level="CRITICAL").to_parquet(out)
+        >>> pl.read_parquet(out).height
+        4
+        """
+        return export.to_parquet(self._lf, path, compression)
+
+    def to_ndjson(self, path: PathLike) -> os.PathLike[str]:
+        """Write the records as newline-delimited JSON (``fields`` as an object).
+
+        Examples
+        --------
+        >>> import logframe, json, tempfile, os
+        >>> out = os.path.join(tempfile.mkdtemp(), "c.ndjson")
+        >>> _ = logframe.scan("sample_logs.txt").filter(level="CRITICAL", container="backend").to_ndjson(out)
+        >>> json.loads(open(out, encoding="utf-8").readline())["fields"]
+        {'tenant': 'company-b'}
+        """
+        return export.to_ndjson(self._lf, path)
+
+    def to_json(self, path: PathLike) -> os.PathLike[str]:
+        """Write the records as one JSON array.
+
+        Examples
+        --------
+        >>> import logframe, json, tempfile, os
+        >>> out = os.path.join(tempfile.mkdtemp(), "c.json")
+        >>> _ = logframe.scan("sample_logs.txt").filter(level="CRITICAL").to_json(out)
+        >>> len(json.load(open(out, encoding="utf-8")))
+        4
+        """
+        return export.to_json(self._lf, path)
+
+    def to_text(self, path: PathLike) -> os.PathLike[str]:
+        """Write one readable line a record.
+
+        Examples
+        --------
+        >>> import logframe, tempfile, os
+        >>> out = os.path.join(tempfile.mkdtemp(), "c.log")
+        >>> _ = logframe.scan("sample_logs.txt").filter(level="CRITICAL", component="app.worker").to_text(out)
+        >>> open(out, encoding="utf-8").read().split()[:3]
+        ['2025-10-07T16:41:00Z', 'CRITICAL', '[ocr-processor/ocr-processor-5f7b8-qwert]']
+        """
+        return export.to_text(self._lf, path)
+
+
+def scan(
+    source: PathLike | Sequence[PathLike],
+    *,
+    format: str = "auto",
+    on_read: Callable[[int], None] | None = None,
+) -> LogFrame:
+    """Lazily scan log files into a :class:`LogFrame`.
+
+    Parameters
+    ----------
+    source
+        A path, a glob (``"logs/*.jsonl"``, ``"logs/**/*.gz"``) or a list of them;
+        ``.gz`` and ``.bz2`` files are decompressed as they are read.
+    format
+        ``"auto"`` or ``"cloudwatch"`` (Kubernetes JSON lines as CloudWatch stores them).
+    on_read
+        Called with the number of bytes read from disk as reading goes on (for progress bars).
+
+    Raises
+    ------
+    SourceError
+        If a file does not exist or a glob matches nothing (checked now, not at collect).
+
+    Examples
+    --------
+    >>> import logframe
+    >>> logframe.scan("sample_logs.txt")
+    <LogFrame of sample_logs.txt (lazy; .collect() to read)>
+    """
+    from logframe.formats import get_format
+
+    get_format(format)
+    state = ScanState(expand(source), format=format, on_read=on_read)
+    return LogFrame(scan_records(state), state)
+
+
+class LogParser:
+    """The entry point of the original brief: ``LogParser.from_file(path)``.
+
+    Examples
+    --------
+    >>> from logframe import LogParser
+    >>> LogParser.from_file("sample_logs.txt").stats()["total"]
+    137
+    """
+
+    @staticmethod
+    def from_file(source: PathLike | Sequence[PathLike], *, format: str = "auto") -> LogFrame:
+        """Same as :func:`scan`: a lazy LogFrame over a path, glob or list of paths."""
+        return scan(source, format=format)
+
+
+__all__ = ["KEYWORDS", "LogFrame", "LogParser", "Record", "scan"]

@@ -1,0 +1,182 @@
+"""The query language of ``LogFrame.where``: a string compiled to one Polars expression.
+
+Grammar, loosest binding first::
+
+    query      := or
+    or         := and ( ("|" | "||" | "or") and )*
+    and        := not ( ("&" | "&&" | "and") not )*
+    not        := ("!" | "not") not | "(" or ")" | comparison
+    comparison := name op value
+    op         := "=" | "==" | "!=" | "~" | "!~" | "<" | "<=" | ">" | ">="
+    name       := a bare word (letters of any script, digits, "_", ".", "-") or a quoted string
+    value      := 'single' or "double" quoted string (backslash escapes), or a bare word/number
+
+Names are schema columns (with aliases such as ``pod_name``) or, failing that,
+key-value fields. ``=``/``!=`` compare text (``!=`` is true where the value is
+missing); ``~``/``!~`` search a regular expression; ``<``... compare times (on
+``timestamp``), levels (by severity, on ``level``) and numbers (anything else,
+read as numbers; a field that is not a number does not match).
+
+Examples
+--------
+>>> import polars as pl
+>>> expr = compile_query("(pod_name='A' | case_id='abc') & level!='DEBUG'")
+>>> isinstance(expr, pl.Expr)
+True
+>>> compile_query("level='ERROR' &")
+Traceback (most recent call last):
+...
+logframe.errors.QueryError: unexpected end of query at position 15
+  level='ERROR' &
+                 ^
+expected '!' or '(' or a field name or value or a quoted string
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from logframe.errors import QueryError
+from logframe.query import column_name, level_values, resolve, validate_regex
+from logframe.timestamps import to_utc
+
+if TYPE_CHECKING:
+    import lark
+
+_GRAMMAR = r"""
+?start: or_
+?or_: and_ (_OR and_)*
+?and_: not_ (_AND not_)*
+?not_: _NOT not_ -> negate
+     | "(" or_ ")"
+     | comparison
+comparison: name OP value
+name: WORD | STRING
+value: STRING | WORD
+OP: "==" | "!=" | "!~" | "<=" | ">=" | "=" | "~" | "<" | ">"
+_OR.2: "||" | "|" | /or(?![^\s=!~<>()&|'"])/i
+_AND.2: "&&" | "&" | /and(?![^\s=!~<>()&|'"])/i
+_NOT.2: "!" | /not(?![^\s=!~<>()&|'"])/i
+WORD: /[^\s=!~<>()&|'"]+/
+STRING: /'(?:[^'\\]|\\.)*'/ | /"(?:[^"\\]|\\.)*"/
+%ignore /\s+/
+"""
+
+_EXPECTED = {
+    "WORD": "a field name or value",
+    "STRING": "a quoted string",
+    "OP": "an operator (=, !=, ~, !~, <, <=, >, >=)",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "_NOT": "'!'",
+    "_AND": "'&'",
+    "_OR": "'|'",
+    "$END": "the end of the query",
+}
+
+
+@functools.cache
+def _parser() -> lark.Lark:
+    import lark
+
+    return lark.Lark(_GRAMMAR, parser="lalr", propagate_positions=False)
+
+
+def _unquote(token: str) -> str:
+    if len(token) >= 2 and token[0] == token[-1] and token[0] in "'\"":
+        body = token[1:-1]
+        out, i = [], 0
+        while i < len(body):
+            if body[i] == "\\" and i + 1 < len(body):
+                i += 1
+            out.append(body[i])
+            i += 1
+        return "".join(out)
+    return token
+
+
+def _number(text: str, name: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise QueryError(f"{name} compares numbers with <, <=, >, >=; {text!r} is not a number") from None
+
+
+def _comparison(name: str, op: str, value: str) -> pl.Expr:
+    column = column_name(name)
+    expr = resolve(name)
+    if op in ("~", "!~"):
+        matched = expr.cast(pl.String).str.contains(validate_regex(value))
+        return matched if op == "~" else ~matched.fill_null(False)
+    if column == "timestamp":
+        bound: Any = to_utc(value)
+    elif column == "level":
+        bound = level_values(value)[0]
+    elif column == "line":
+        bound = int(_number(value, name))
+    elif op in ("<", "<=", ">", ">="):
+        expr, bound = expr.cast(pl.Float64, strict=False), _number(value, name)
+    elif column == "fields":
+        raise QueryError("'fields' holds all key-value pairs; compare one with its key, e.g. tenant='company_a'")
+    else:
+        bound = value
+    if op in ("=", "=="):
+        return expr == bound
+    if op == "!=":
+        return expr.ne_missing(bound)
+    return {"<": expr < bound, "<=": expr <= bound, ">": expr > bound, ">=": expr >= bound}[op]
+
+
+def _build(tree: lark.Tree | lark.Token) -> pl.Expr:
+    rule = tree.data
+    if rule == "comparison":
+        name_node, op, value_node = tree.children
+        return _comparison(_unquote(name_node.children[0]), str(op), _unquote(value_node.children[0]))
+    parts = [_build(child) for child in tree.children]
+    if rule == "negate":
+        return ~parts[0].fill_null(False)
+    if rule == "and_":
+        return pl.all_horizontal(parts)
+    return pl.any_horizontal(parts)
+
+
+def _error(query: str, position: int, message: str) -> QueryError:
+    return QueryError(f"{message} at position {position}\n  {query}\n  {' ' * position}^")
+
+
+def compile_query(query: str) -> pl.Expr:
+    """Compile a query string into one Polars expression.
+
+    Raises
+    ------
+    QueryError
+        With the position of the first problem and what was expected there.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"pod": ["A", "B"], "message": ["x", "timeout"], "fields": [[], []]})
+    >>> df.filter(compile_query("pod = 'A' | message ~ 'time'")).height
+    2
+    """
+    import lark
+
+    if not isinstance(query, str) or not query.strip():
+        raise QueryError("a query must be a non-empty string, e.g. \"level='ERROR' & tenant='company_a'\"")
+    try:
+        tree = _parser().parse(query)
+    except lark.exceptions.UnexpectedToken as error:
+        at_end = error.token.type == "$END"
+        pos = len(query.rstrip()) if at_end else error.token.start_pos
+        expected = sorted({_EXPECTED.get(e, e) for e in error.expected})
+        err = _error(query, pos, "unexpected end of query" if at_end else f"unexpected {str(error.token)!r}")
+        raise QueryError(f"{err}\nexpected {' or '.join(expected)}") from None
+    except lark.exceptions.UnexpectedCharacters as error:
+        raise QueryError(
+            f"{_error(query, error.pos_in_stream, f'unexpected character {query[error.pos_in_stream]!r}')}"
+            "\nquote values that contain spaces or operators, e.g. user='Jane Doe'"
+        ) from None
+    return _build(tree)
