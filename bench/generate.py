@@ -14,7 +14,7 @@ import json
 import random
 from pathlib import Path
 
-START = dt.datetime(2025, 10, 7, 0, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2025, 10, 7, 0, 0, tzinfo=dt.UTC)
 CONTAINERS = {
     "backend": ("pax-prod", ["backend-556457bfb4-p89sf", "backend-556457bfb4-x2k4d", "backend-556457bfb4-q7r2m"]),
     "message-manager": ("pax-prod", ["message-manager-7d9c6-abcde", "message-manager-7d9c6-fghij"]),
@@ -46,7 +46,13 @@ MALFORMED = [
     "this is not json at all",
     '{"time": "2025-10-07T16:47:00Z", "log": }',
 ]
-OFFSETS = [dt.timedelta(0), dt.timedelta(hours=1), dt.timedelta(hours=-8), dt.timedelta(hours=2), dt.timedelta(hours=5, minutes=30)]
+OFFSETS = [
+    dt.timedelta(0),
+    dt.timedelta(hours=1),
+    dt.timedelta(hours=-8),
+    dt.timedelta(hours=2),
+    dt.timedelta(hours=5, minutes=30),
+]
 
 
 def _time(rng: random.Random, at: dt.datetime) -> str | int | None:
@@ -77,7 +83,11 @@ def line(rng: random.Random, n: int, at: dt.datetime) -> str:
         return MALFORMED[kind]
     level, template = rng.choices(TEMPLATES, WEIGHTS)[0]
     text = template.format(
-        tenant=rng.choice(TENANTS), n=n, small=rng.randrange(1, 999), pct=rng.randrange(50, 100), retry=rng.randrange(1, 6)
+        tenant=rng.choice(TENANTS),
+        n=n,
+        small=rng.randrange(1, 999),
+        pct=rng.randrange(50, 100),
+        retry=rng.randrange(1, 6),
     )
     container = rng.choice(list(CONTAINERS))
     namespace, pods = CONTAINERS[container]

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 import polars as pl
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S%.fZ"
 
 PathArg = str | os.PathLike[str]
+ParquetCompression = Literal["lz4", "uncompressed", "snappy", "gzip", "brotli", "zstd"]
 
 
 def _json_string(expr: pl.Expr) -> pl.Expr:
@@ -35,7 +37,9 @@ def _json_string(expr: pl.Expr) -> pl.Expr:
 def fields_json(expr: pl.Expr) -> pl.Expr:
     """A ``fields`` list as the text of a JSON object."""
     pairs = pl.element().struct
-    members = expr.list.eval(pl.concat_str(_json_string(pairs.field("key")), pl.lit(":"), _json_string(pairs.field("value"))))
+    members = expr.list.eval(
+        pl.concat_str(_json_string(pairs.field("key")), pl.lit(":"), _json_string(pairs.field("value")))
+    )
     return pl.concat_str(pl.lit("{"), members.list.join(",").fill_null(""), pl.lit("}"))
 
 
@@ -78,9 +82,9 @@ def to_csv(lf: pl.LazyFrame, path: PathArg) -> Path:
     return Path(path)
 
 
-def to_parquet(lf: pl.LazyFrame, path: PathArg, compression: str = "zstd") -> Path:
+def to_parquet(lf: pl.LazyFrame, path: PathArg, compression: ParquetCompression = "zstd") -> Path:
     """Stream records to a Parquet file, keeping every dtype (``fields`` stays nested)."""
-    lf.sink_parquet(Path(path), compression=compression, engine="streaming")  # type: ignore[arg-type]
+    lf.sink_parquet(Path(path), compression=compression, engine="streaming")
     return Path(path)
 
 

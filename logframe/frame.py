@@ -180,7 +180,7 @@ class LogFrame:
 
     def _newest(self) -> dt.datetime | None:
         newest = self._lf.select(pl.col("timestamp").max()).collect(engine="streaming").item()
-        return newest.astimezone(dt.timezone.utc) if newest is not None else None
+        return newest.astimezone(dt.UTC) if newest is not None else None
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -277,7 +277,7 @@ class LogFrame:
         """
         return export.to_csv(self._lf, path)
 
-    def to_parquet(self, path: PathLike, compression: str = "zstd") -> os.PathLike[str]:
+    def to_parquet(self, path: PathLike, compression: export.ParquetCompression = "zstd") -> os.PathLike[str]:
         """Write the records to Parquet, keeping every dtype.
 
         Examples

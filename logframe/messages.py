@@ -1,4 +1,4 @@
-"""Parse application messages (the ``log`` text) with vectorised Polars expressions.
+r"""Parse application messages (the ``log`` text) with vectorised Polars expressions.
 
 The prefix shapes recognised, tried in this order:
 
@@ -25,7 +25,7 @@ Examples
 --------
 >>> import polars as pl
 >>> from logframe.messages import parse_message
->>> df = pl.DataFrame({"log": ["ERROR:app.db:Failed tenant=company-b user=\\"Jane Doe\\""]})
+>>> df = pl.DataFrame({"log": ["ERROR:app.db:Failed tenant=company-b user=\"Jane Doe\""]})
 >>> row = df.select(**parse_message(pl.col("log"))).row(0, named=True)
 >>> row["level"], row["component"], row["message"]
 ('ERROR', 'app.db', 'Failed tenant=company-b user="Jane Doe"')
@@ -35,19 +35,15 @@ Examples
 
 from __future__ import annotations
 
+from typing import cast
+
 import polars as pl
 
 from logframe.schema import FIELDS_DTYPE, LEVEL_ALIASES, LEVEL_DTYPE, LEVELS
 
-_WORDS = "|".join(sorted({*LEVELS, *LEVEL_ALIASES}, key=len, reverse=True))
-_PREFIX = (
-    r"(?s)^\s*(?:"
-    rf"(?<l1>(?i:{_WORDS})):(?<c1>[^:\s]*):[ \t]?(?<m1>.*)"
-    rf"|\[(?<l2>(?i:{_WORDS}))\][ \t]*(?<m2>.*)"
-    rf"|(?<l3>{_WORDS})(?:[ \t]*[:|-][ \t]*|[ \t]+|$)(?<m3>.*)"
-    r")$"
-)
-_LOGFMT_LEVEL = rf"(?:^|\s)(?i:level|lvl|severity|loglevel)=[\"']?((?i:{_WORDS}))[\"']?(?:\s|$)"
+_WORDS = sorted({*LEVELS, *LEVEL_ALIASES})
+_PREFIX = r"^[ \t]*(?<open>\[?)(?<word>[A-Za-z]{3,9})(?<close>\]?)(?<sep>[:| \t-]|$)?"
+_LOGFMT_KEYS = ("level", "lvl", "severity")
 _LOGFMT_MSG = r"(?:^|\s)(?:msg|message)=(\"(?:[^\"\\]|\\.)*\"|\S+)"
 _KEY = r"[\p{L}\p{N}\p{So}_][\p{L}\p{N}\p{M}\p{So}_.\-]*"
 _VALUE = r"(?:\"(?:[^\"\\]|\\.)*\"|'[^']*'|\S*)"
@@ -66,22 +62,22 @@ def level_of(word: pl.Expr) -> pl.Expr:
     ['WARNING', 'ERROR', None]
     """
     upper = word.str.strip_chars().str.to_uppercase()
-    mapped = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
+    mapped = cast(pl.Expr, pl.when(pl.lit(False)).then(pl.lit(None, pl.String)))
     for level in LEVELS:
         spellings = [w for w, lvl in _LEVEL_MAP.items() if lvl == level]
-        mapped = mapped.when(upper.is_in(spellings)).then(pl.lit(level))
+        mapped = pl.when(upper.is_in(spellings)).then(pl.lit(level)).otherwise(mapped)
     # A when/then chain rather than replace_strict: replace_strict is not a streaming
     # operation in Polars 2.1 and would make the engine hold the whole column.
-    return mapped.otherwise(pl.lit(None, pl.String)).cast(LEVEL_DTYPE)
+    return mapped.cast(LEVEL_DTYPE)
 
 
 def unquote(value: pl.Expr) -> pl.Expr:
-    """Strip one pair of surrounding quotes and undo ``\\"`` escapes; drop a trailing ``,``/``;``.
+    r"""Strip one pair of surrounding quotes and undo ``\"`` escapes; drop a trailing ``,``/``;``.
 
     Examples
     --------
     >>> import polars as pl
-    >>> pl.select(unquote(pl.lit(pl.Series(['"a \\\\"b\\\\""', "'x y'", "v,", "45%", '"'])))).to_series().to_list()
+    >>> pl.select(unquote(pl.lit(pl.Series(['"a \\"b\\""', "'x y'", "v,", "45%", '"'])))).to_series().to_list()
     ['a "b"', 'x y', 'v', '45%', '"']
     """
     return pl.coalesce(
@@ -98,8 +94,8 @@ def parse_fields(text: pl.Expr) -> pl.Expr:
     --------
     >>> import polars as pl
     >>> s = pl.Series(["path=/api/v2/企業/データ 環境=本番 company.a=45% 🔥=hot"])
-    >>> pl.select(parse_fields(pl.lit(s))).item().to_list()
-    [{'key': 'path', 'value': '/api/v2/企業/データ'}, {'key': '環境', 'value': '本番'}, {'key': 'company.a', 'value': '45%'}, {'key': '🔥', 'value': 'hot'}]
+    >>> [(f["key"], f["value"]) for f in pl.select(parse_fields(pl.lit(s))).item()]
+    [('path', '/api/v2/企業/データ'), ('環境', '本番'), ('company.a', '45%'), ('🔥', 'hot')]
     """
     parts = pl.element().str.extract_groups(_KV_PARTS)
     value = pl.coalesce(
@@ -111,8 +107,25 @@ def parse_fields(text: pl.Expr) -> pl.Expr:
     return text.str.extract_all(_KV).list.eval(pair).cast(FIELDS_DTYPE)
 
 
+def _logfmt_value(text: pl.Expr, key: str) -> pl.Expr:
+    """The (unquoted) value of ``key=`` where it starts a word; null elsewhere."""
+    pos = text.str.find(f"{key}=", literal=True)
+    at_word = (pos == 0) | (text.str.slice(pos - 1, 1).str.strip_chars() == "")
+    value = text.str.slice(pos + len(key) + 1).str.splitn(" ", 2).struct.field("field_0")
+    return pl.when(at_word).then(value.str.strip_chars("\"'"))
+
+
+def _after(text: pl.Expr, separator: str) -> pl.Expr:
+    """The text after the first ``separator``, leading whitespace removed."""
+    return text.str.splitn(separator, 2).struct.field("field_1").str.strip_chars_start()
+
+
 def parse_message(log: pl.Expr) -> dict[str, pl.Expr]:
-    """Split raw message text into ``level``, ``component``, ``message`` and ``fields``.
+    r"""Split raw message text into ``level``, ``component``, ``message`` and ``fields``.
+
+    The level comes from one small anchored pattern on the first word (its
+    bracket and the separator after it) and literal string operations; the
+    component and message are derived only when a query asks for them.
 
     Parameters
     ----------
@@ -127,20 +140,45 @@ def parse_message(log: pl.Expr) -> dict[str, pl.Expr]:
     Examples
     --------
     >>> import polars as pl
-    >>> df = pl.DataFrame({"log": ["[warn] disk 91%", "level=error msg=\\"db down\\" tenant=a", "hello"]})
+    >>> df = pl.DataFrame({"log": ["[warn] disk 91%", "level=error msg=\"db down\" tenant=a", "hello"]})
     >>> df.select(**parse_message(pl.col("log"))).select("level", "message").rows()
     [('WARNING', 'disk 91%'), ('ERROR', 'db down'), (None, 'hello')]
     """
-    groups = log.str.extract_groups(_PREFIX)
-    logfmt_level = log.str.extract(_LOGFMT_LEVEL, 1)
-    body = pl.coalesce(
-        groups.struct.field("m1"), groups.struct.field("m2"), groups.struct.field("m3"), log
-    ).str.strip_chars_end()
-    word = pl.coalesce(groups.struct.field("l1"), groups.struct.field("l2"), groups.struct.field("l3"), logfmt_level)
-    logfmt_msg = pl.when(logfmt_level.is_not_null()).then(unquote(log.str.extract(_LOGFMT_MSG, 1)))
+    text = log.str.strip_chars_start()
+    prefix = log.str.extract_groups(_PREFIX)
+    word = prefix.struct.field("word")
+    upper = word.str.to_uppercase()
+    separator = prefix.struct.field("sep")
+    plain = (prefix.struct.field("open") == "") & (prefix.struct.field("close") == "")
+    known = upper.is_in(_WORDS)
+    bracketed = known & (prefix.struct.field("open") == "[") & (prefix.struct.field("close") == "]")
+    colon = known & plain & (separator == ":")
+    bare = known & plain & separator.is_not_null() & (separator != ":") & (word == upper)
+    logfmt_level = pl.coalesce(*(_logfmt_value(text, key) for key in _LOGFMT_KEYS))
+    level = level_of(pl.when(bracketed | colon | bare).then(upper).otherwise(logfmt_level))
+
+    parts = text.str.splitn(":", 3)
+    component = parts.struct.field("field_1")
+    python = colon & parts.struct.field("field_2").is_not_null() & ~component.str.contains(r"\s")
+    body = (
+        pl.when(python)
+        .then(parts.struct.field("field_2").str.strip_prefix(" "))
+        .when(colon)
+        .then(_after(text, ":"))
+        .when(bracketed)
+        .then(_after(text, "]"))
+        .when(bare)
+        .then(text.str.slice(word.str.len_chars()).str.strip_chars_start(" \t-:|"))
+        .otherwise(log)
+        .fill_null("")
+        .str.strip_chars_end()
+    )
+    logfmt_msg = pl.when(~(bracketed | colon | bare) & logfmt_level.is_not_null()).then(
+        unquote(log.str.extract(_LOGFMT_MSG, 1))
+    )
     return {
-        "level": level_of(word),
-        "component": groups.struct.field("c1"),
-        "message": pl.coalesce(logfmt_msg, body),
+        "level": level,
+        "component": pl.when(python).then(component),
+        "message": pl.when(log.is_not_null()).then(pl.coalesce(logfmt_msg, body)),
         "fields": parse_fields(body),
     }

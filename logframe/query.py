@@ -204,7 +204,7 @@ def window_start(last_minutes: Any, relative_to: Any, newest: dt.datetime | None
     if isinstance(last_minutes, bool) or not isinstance(last_minutes, int | float) or last_minutes <= 0:
         raise QueryError(f"last_minutes must be a positive number of minutes, got {last_minutes!r}")
     if relative_to == "now":
-        end = dt.datetime.now(dt.timezone.utc)
+        end = dt.datetime.now(dt.UTC)
     elif relative_to == "newest":
         if newest is None:
             raise QueryError("relative_to='newest' needs at least one record with a timestamp")

@@ -123,21 +123,25 @@ def _comparison(name: str, op: str, value: str) -> pl.Expr:
         raise QueryError("'fields' holds all key-value pairs; compare one with its key, e.g. tenant='company_a'")
     else:
         bound = value
+    compared: pl.Expr
     if op in ("=", "=="):
-        return expr == bound
-    if op == "!=":
-        return expr.ne_missing(bound)
-    return {"<": expr < bound, "<=": expr <= bound, ">": expr > bound, ">=": expr >= bound}[op]
+        compared = expr == bound
+    elif op == "!=":
+        compared = expr.ne_missing(bound)
+    else:
+        compared = {"<": expr < bound, "<=": expr <= bound, ">": expr > bound, ">=": expr >= bound}[op]
+    return compared
 
 
-def _build(tree: lark.Tree | lark.Token) -> pl.Expr:
+def _build(tree: lark.Tree[Any]) -> pl.Expr:
     rule = tree.data
     if rule == "comparison":
         name_node, op, value_node = tree.children
-        return _comparison(_unquote(name_node.children[0]), str(op), _unquote(value_node.children[0]))
+        return _comparison(_unquote(str(name_node.children[0])), str(op), _unquote(str(value_node.children[0])))
     parts = [_build(child) for child in tree.children]
     if rule == "negate":
-        return ~parts[0].fill_null(False)
+        negated: pl.Expr = ~parts[0].fill_null(False)
+        return negated
     if rule == "and_":
         return pl.all_horizontal(parts)
     return pl.any_horizontal(parts)
@@ -170,13 +174,17 @@ def compile_query(query: str) -> pl.Expr:
         tree = _parser().parse(query)
     except lark.exceptions.UnexpectedToken as error:
         at_end = error.token.type == "$END"
-        pos = len(query.rstrip()) if at_end else error.token.start_pos
+        pos = len(query.rstrip()) if at_end or error.token.start_pos is None else error.token.start_pos
         expected = sorted({_EXPECTED.get(e, e) for e in error.expected})
         err = _error(query, pos, "unexpected end of query" if at_end else f"unexpected {str(error.token)!r}")
         raise QueryError(f"{err}\nexpected {' or '.join(expected)}") from None
     except lark.exceptions.UnexpectedCharacters as error:
-        raise QueryError(
-            f"{_error(query, error.pos_in_stream, f'unexpected character {query[error.pos_in_stream]!r}')}"
-            "\nquote values that contain spaces or operators, e.g. user='Jane Doe'"
-        ) from None
+        pos = error.pos_in_stream or 0
+        char = query[pos]
+        hint = (
+            "unterminated string: close the quote"
+            if char in "'\""
+            else "quote values that contain spaces or operators, e.g. user='Jane Doe'"
+        )
+        raise QueryError(f"{_error(query, pos, f'unexpected character {char!r}')}\n{hint}") from None
     return _build(tree)

@@ -106,14 +106,14 @@ class ScanState:
 
 
 def split_lines(chunk: bytes, first_line: int) -> tuple[pl.DataFrame, int]:
-    """Split a chunk into numbered, stripped lines; count lines with invalid UTF-8.
+    r"""Split a chunk into numbered, stripped lines; count lines with invalid UTF-8.
 
     Invalid UTF-8 bytes are replaced with U+FFFD, never fatal. A trailing newline
     ends the last line rather than starting an empty one.
 
     Examples
     --------
-    >>> df, bad = split_lines(b'\\xef\\xbb\\xbf{"a":1}\\r\\n  \\nb\\xff\\n', 10)
+    >>> df, bad = split_lines(b'\xef\xbb\xbf{"a":1}\r\n  \nb\xff\n', 10)
     >>> df.rows(), bad
     ([(10, '{"a":1}'), (11, ''), (12, 'b\ufffd')], 1)
     """

@@ -3,14 +3,18 @@
 Accepted, in one column mixed freely:
 
 - ISO 8601 with ``Z``, with an offset (``+01:00``, ``-08:00``, ``+0200``, ``+02``) or
-  with ``UTC``/``GMT``; a space instead of ``T``; with or without a fraction (``.`` or
-  ``,``, up to nanoseconds); seconds may be omitted (``16:19Z``).
+  with ``UTC``/``GMT``; a space instead of ``T`` (and before the offset); with or
+  without a fraction (``.`` or ``,``, up to nanoseconds); seconds may be omitted
+  (``16:19Z``).
 - A time with no zone is taken to be UTC.
 - Epoch numbers (or numeric strings): seconds, milliseconds, microseconds or
   nanoseconds, told apart by magnitude (below 1e11 is seconds, below 1e14
   milliseconds, below 1e17 microseconds, else nanoseconds).
 
 Anything else (null, empty, unparseable) becomes null; the record is kept.
+
+Parsing uses only literal string operations and fixed-format ``to_datetime``
+calls, no regular expressions: it is the hot path of every time-based query.
 
 Examples
 --------
@@ -30,33 +34,29 @@ import polars as pl
 from logframe.errors import QueryError
 from logframe.schema import TIMESTAMP_DTYPE
 
-_ISO = (
-    r"^(?<date>\d{4}-\d{2}-\d{2})[Tt ](?<hm>\d{2}:\d{2})(?<sec>:\d{2})?"
-    r"(?:[.,](?<frac>\d{1,9}))?\s*"
-    r"(?:(?<utc>[Zz]|UTC|GMT)|(?<oh>[+-]\d{2}):?(?<om>\d{2})?)?$"
-)
-_EPOCH_INT = r"^-?\d{1,19}$"
-_EPOCH_FLOAT = r"^-?\d+\.\d*$"
-_FORMAT = "%Y-%m-%dT%H:%M:%S%.f%:z"
+_WITH_ZONE = "%Y-%m-%dT%H:%M:%S%.f%#z"  # %#z: Z, +HH:MM, +HHMM or +HH
+_NAIVE = "%Y-%m-%dT%H:%M:%S%.f"
+_NO_SECONDS = "%Y-%m-%dT%H:%M%#z"
 
 
 def _iso(text: pl.Expr) -> pl.Expr:
-    parts = text.str.extract_groups(_ISO)
-    offset = (
-        pl.when(parts.struct.field("oh").is_not_null())
-        .then(pl.concat_str(parts.struct.field("oh"), pl.lit(":"), parts.struct.field("om").fill_null("00")))
-        .otherwise(pl.lit("+00:00"))
+    """ISO 8601 in its common spellings, without regular expressions (literal replaces only)."""
+    upper = text.str.to_uppercase()
+    canonical = (
+        pl.concat_str(
+            upper.str.slice(0, 10),
+            upper.str.slice(10, 1).str.replace(" ", "T", literal=True),
+            upper.str.slice(11).str.replace_all(" ", "", literal=True),
+        )
+        .str.replace(",", ".", literal=True, n=1)
+        .str.strip_suffix("UTC")
+        .str.strip_suffix("GMT")
     )
-    canonical = pl.concat_str(
-        parts.struct.field("date"),
-        pl.lit("T"),
-        parts.struct.field("hm"),
-        parts.struct.field("sec").fill_null(":00"),
-        pl.lit("."),
-        parts.struct.field("frac").fill_null("0"),
-        offset,
+    return pl.coalesce(
+        canonical.str.to_datetime(_WITH_ZONE, time_unit="ns", time_zone="UTC", strict=False),
+        canonical.str.to_datetime(_NAIVE, time_unit="ns", strict=False).dt.replace_time_zone("UTC"),
+        canonical.str.to_datetime(_NO_SECONDS, time_unit="ns", time_zone="UTC", strict=False),
     )
-    return canonical.str.to_datetime(_FORMAT, time_unit="ns", time_zone="UTC", strict=False)
 
 
 def _epoch_scale(magnitude: pl.Expr) -> pl.Expr:
@@ -76,13 +76,11 @@ def _epoch(text: pl.Expr) -> pl.Expr:
     as_int = text.cast(pl.Int64, strict=False)
     as_float = text.cast(pl.Float64, strict=False)
     integer_ns = as_int * _epoch_scale(as_int.abs().cast(pl.Float64))
-    float_ns = (as_float * _epoch_scale(as_float.abs()).cast(pl.Float64)).cast(pl.Int64, strict=False)
-    ns = (
-        pl.when(text.str.contains(_EPOCH_INT))
-        .then(integer_ns)
-        .when(text.str.contains(_EPOCH_FLOAT))
-        .then(float_ns)
-    )
+    # Fractions are rounded to whole microseconds, which float64 holds exactly for epoch times.
+    micros = (as_float * _epoch_scale(as_float.abs()).cast(pl.Float64) / 1_000).round(0)
+    float_ns = micros.cast(pl.Int64, strict=False) * 1_000
+    finite = as_float.is_finite() & text.str.contains(".", literal=True)
+    ns = pl.when(as_int.is_not_null()).then(integer_ns).when(finite).then(float_ns)
     return ns.cast(pl.Datetime("ns")).dt.replace_time_zone("UTC")
 
 
@@ -131,10 +129,10 @@ def to_utc(value: str | int | float | dt.datetime | dt.date) -> dt.datetime:
     """
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
-            return value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc)
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
     if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise QueryError(f"expected a time as an ISO string, epoch number or datetime, got {value!r}")
     parsed = pl.select(parse_timestamp(pl.lit(str(value)))).item()
@@ -143,7 +141,8 @@ def to_utc(value: str | int | float | dt.datetime | dt.date) -> dt.datetime:
             f"cannot read {value!r} as a time; use ISO 8601 such as '2025-10-07T16:00:00Z' "
             "or '2025-10-07 16:00:00+02:00', or epoch seconds/milliseconds"
         )
-    return parsed.astimezone(dt.timezone.utc)
+    result: dt.datetime = parsed.astimezone(dt.UTC)
+    return result
 
 
 def iso_z(value: dt.datetime | None) -> str | None:
@@ -158,7 +157,7 @@ def iso_z(value: dt.datetime | None) -> str | None:
     """
     if value is None:
         return None
-    utc = value.astimezone(dt.timezone.utc)
+    utc = value.astimezone(dt.UTC)
     text = utc.strftime("%Y-%m-%dT%H:%M:%S")
     if utc.microsecond:
         text += f".{utc.microsecond:06d}".rstrip("0")

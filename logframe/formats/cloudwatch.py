@@ -7,8 +7,9 @@ One JSON object a line::
      "kubernetes": {"pod_name": "backend-5", "namespace_name": "pax-dev", "container_name": "backend"}}
 
 Decoding a batch takes the fast path, one ``str.json_decode`` over all the
-batch's candidate lines (measured faster than ``pl.read_ndjson`` on batches of a
-few thousand lines, and lighter: it does not start Polars' file-reading machinery). Lines that cannot be JSON objects (not ``{...}``) are
+batch's candidate lines (measured faster than ``pl.read_ndjson`` on batches of
+a few thousand lines, and lighter: it does not start Polars' file-reading
+machinery). Lines that cannot be JSON objects (not ``{...}``) are
 set aside first by cheap string tests. Only when the fast path fails (a line
 like ``{{}``) does the batch take the slower path: each line is validated with
 ``json_path_match("$")`` and the rest is decoded again. Skipped lines (rare) are
@@ -81,14 +82,19 @@ def _json_decode(texts: pl.Series, columns: list[str]) -> pl.DataFrame | None:
     except pl.exceptions.PolarsError:
         return None
     kube = pl.col("kubernetes").struct
-    return decoded.select([pl.col(c) for c in _TOP if c in columns] + [kube.field(k).alias(c) for c, k in _KUBERNETES.items() if c in columns])
+    return decoded.select(
+        [pl.col(c) for c in _TOP if c in columns]
+        + [kube.field(k).alias(c) for c, k in _KUBERNETES.items() if c in columns]
+    )
 
 
 def _path_match(texts: pl.Series, columns: list[str]) -> pl.DataFrame:
     """Slow but total: one JSONPath lookup per field, never raises."""
     paths = {c: f"$.{c}" for c in _TOP} | {c: f"$.kubernetes.{k}" for c, k in _KUBERNETES.items()}
     frame = texts.to_frame("text")
-    return frame.select([pl.col("text").str.json_path_match(paths[c]).alias(c) for c in [*_TOP, *_KUBERNETES] if c in columns])
+    return frame.select(
+        [pl.col("text").str.json_path_match(paths[c]).alias(c) for c in [*_TOP, *_KUBERNETES] if c in columns]
+    )
 
 
 class CloudWatch:

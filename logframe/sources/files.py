@@ -1,10 +1,10 @@
-"""Local files: expand paths and globs, open with decompression, read in bounded chunks.
+r"""Local files: expand paths and globs, open with decompression, read in bounded chunks.
 
 Examples
 --------
 >>> import io
->>> list(read_chunks(io.BytesIO(b"a\\nbb\\nccc"), chunk_size=4))
-[b'a\\n', b'bb\\n', b'ccc']
+>>> list(read_chunks(io.BytesIO(b"a\nbb\nccc"), chunk_size=4))
+[b'a\n', b'bb\n', b'ccc']
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO, cast
 
 from logframe.errors import SourceError
 
@@ -30,9 +30,9 @@ OVERSIZED = None
 """What :func:`read_chunks` yields in place of a line longer than ``max_line``."""
 
 _GLOB_CHARS = frozenset("*?[")
-_OPENERS: dict[str, Callable[[BinaryIO], BinaryIO]] = {
-    ".gz": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),  # type: ignore[return-value]
-    ".bz2": lambda raw: bz2.BZ2File(raw, mode="rb"),  # type: ignore[return-value]
+_OPENERS: dict[str, Callable[[BinaryIO], IO[bytes]]] = {
+    ".gz": lambda raw: cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb")),
+    ".bz2": lambda raw: cast(IO[bytes], bz2.BZ2File(raw, mode="rb")),
 }
 
 PathLike = str | os.PathLike[str]
@@ -71,7 +71,7 @@ class FileSource:
                 yield chunk
 
 
-def read_chunks(stream: BinaryIO, chunk_size: int = CHUNK_SIZE, max_line: int = MAX_LINE) -> Iterator[bytes | None]:
+def read_chunks(stream: IO[bytes], chunk_size: int = CHUNK_SIZE, max_line: int = MAX_LINE) -> Iterator[bytes | None]:
     """Read ``stream`` in chunks that end on a newline (the last may not).
 
     Never holds more than about ``chunk_size + max_line`` bytes. A line longer

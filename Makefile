@@ -1,0 +1,46 @@
+# The two commands of the README: `make demo` and `make test`. Each sets itself up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-dev
+DEMO_OUT := out
+
+.PHONY: demo test lint types unit setup bench bench-data clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Set up, then run the main job on sample_logs.txt: stats, the parse report, filtered CSV and Parquet.
+demo: $(STAMP)
+	$(VENV)/bin/logframe stats sample_logs.txt
+	$(VENV)/bin/logframe report sample_logs.txt
+	mkdir -p $(DEMO_OUT)
+	$(VENV)/bin/logframe query sample_logs.txt --where "level>='ERROR' & tenant='company-b'" --format csv -o $(DEMO_OUT)/company-b-errors.csv
+	$(VENV)/bin/logframe query sample_logs.txt --where "level>='ERROR' & tenant='company-b'" --format parquet -o $(DEMO_OUT)/company-b-errors.parquet
+	$(VENV)/bin/logframe query sample_logs.txt --where "level='CRITICAL'"
+
+## Set up, then lint, type-check, run every test and doctest.
+test: $(STAMP) lint types unit
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check logframe tests bench
+	$(VENV)/bin/ruff format --check logframe tests bench
+
+types: $(STAMP)
+	$(VENV)/bin/mypy
+
+unit: $(STAMP)
+	$(PY) -m pytest
+
+bench-data: $(STAMP)
+	$(PY) -m bench.generate 100000 bench/data/logs_100k.jsonl
+	$(PY) -m bench.generate 1000000 bench/data/logs_1m.jsonl
+	$(PY) -m bench.generate 10000000 bench/data/logs_10m.jsonl
+
+clean:
+	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .mypy_cache .ruff_cache

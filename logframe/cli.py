@@ -1,0 +1,196 @@
+"""The ``logframe`` command line: ``stats``, ``query`` and ``report`` over log files.
+
+Examples
+--------
+::
+
+    logframe stats sample_logs.txt
+    logframe query sample_logs.txt --where "level='ERROR' & tenant='company-b'" --format csv -o errors.csv
+    logframe report 'logs/*.jsonl.gz' --json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+import logframe
+from logframe.errors import LogframeError
+from logframe.frame import LogFrame
+from logframe.sources.files import expand
+
+PROGRESS_MIN_BYTES = 64 << 20
+"""Inputs at least this large get a progress bar on stderr (when stderr is a terminal)."""
+
+app = typer.Typer(
+    help="Analyse Kubernetes/CloudWatch application logs: stats, queries and parse reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class Output(StrEnum):
+    """Output formats of ``logframe query``."""
+
+    table = "table"
+    csv = "csv"
+    ndjson = "ndjson"
+    parquet = "parquet"
+
+
+Files = Annotated[list[str], typer.Argument(help="Log files or globs ('logs/*.jsonl.gz').", show_default=False)]
+LogFormat = Annotated[str, typer.Option("--log-format", help="Input log format: auto or cloudwatch.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a readable summary.")]
+ShowProgress = Annotated[
+    bool | None,
+    typer.Option("--progress/--no-progress", help="Progress bar on stderr (default: big inputs on a terminal)."),
+]
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=2)
+
+
+@contextmanager
+def _opened(files: list[str], log_format: str, progress: bool | None) -> Iterator[LogFrame]:
+    """Scan ``files``, with a byte progress bar on stderr for big inputs; turn bad calls into exit 2."""
+    try:
+        total = sum(source.size() for source in expand(files))
+        show = progress if progress is not None else (total >= PROGRESS_MIN_BYTES and sys.stderr.isatty())
+        if not show:
+            yield logframe.scan(files, format=log_format)
+            return
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
+
+        columns = (BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
+        with Progress(*columns, transient=True, console=_stderr_console()) as bar:
+            task = bar.add_task("reading", total=total)
+            yield logframe.scan(files, format=log_format, on_read=lambda n: bar.advance(task, n))
+    except LogframeError as error:
+        _fail(str(error))
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _print_counts(title: str, counts: dict[str, int]) -> None:
+    total = sum(counts.values()) or 1
+    typer.echo(title)
+    width = max((len(k) for k in counts), default=0)
+    for key, count in counts.items():
+        typer.echo(f"  {key:<{width}}  {count:>10,}  {100 * count / total:5.1f}%")
+
+
+@app.command()
+def stats(files: Files, log_format: LogFormat = "auto", as_json: AsJson = False, progress: ShowProgress = None) -> None:
+    """Count records by level and container, and give the UTC time range."""
+    with _opened(files, log_format, progress) as logs:
+        result = logs.stats()
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"records: {result['total']:,}")
+    typer.echo(f"time range (UTC): {result['time_range']['start']} .. {result['time_range']['end']}")
+    _print_counts("by level:", result["by_level"])
+    _print_counts("by container:", result["by_container"])
+
+
+@app.command()
+def report(
+    files: Files, log_format: LogFormat = "auto", as_json: AsJson = False, progress: ShowProgress = None
+) -> None:
+    """Account for every input line: records kept, lines skipped (by reason, with examples)."""
+    with _opened(files, log_format, progress) as logs:
+        result = logs.report()
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    skipped = sum(result["skipped"].values())
+    typer.echo(f"lines: {result['lines']:,}  records: {result['records']:,}  skipped: {skipped:,}")
+    typer.echo(f"kept without a timestamp: {result['null_timestamp']:,}  without a level: {result['no_level']:,}")
+    typer.echo(f"lines with invalid UTF-8 (repaired): {result['invalid_utf8']:,}")
+    for reason, count in result["skipped"].items():
+        typer.echo(f"  {reason}: {count:,}")
+        for example in result["examples"].get(reason, []):
+            typer.echo(f"    {example['source']}:{example['line']}: {example['text']!r}")
+
+
+@app.command()
+def query(
+    files: Files,
+    where: Annotated[
+        str | None, typer.Option("--where", "-w", help="Query, e.g. \"level='ERROR' & tenant='a'\".")
+    ] = None,
+    output_format: Annotated[Output, typer.Option("--format", "-f", help="Output format.")] = Output.table,
+    out: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many records.")] = None,
+    log_format: LogFormat = "auto",
+    progress: ShowProgress = None,
+) -> None:
+    """Select records with a query and print or write them."""
+    if output_format is Output.parquet and out is None:
+        _fail("--format parquet needs --output FILE (Parquet is not written to a terminal)")
+    with _opened(files, log_format, progress) as logs:
+        try:
+            selected = logs.where(where) if where else logs
+        except LogframeError as error:
+            _fail(str(error))
+        if limit is not None:
+            selected = selected.head(limit)
+        if output_format is Output.table:
+            _print_table(selected, limit or 20, out)
+        elif out is None:
+            _stream_text(selected, output_format)
+        else:
+            {"csv": selected.to_csv, "ndjson": selected.to_ndjson, "parquet": selected.to_parquet}[output_format.value](
+                out
+            )
+            typer.echo(f"wrote {out}", err=True)
+
+
+def _print_table(selected: LogFrame, rows: int, out: Path | None) -> None:
+    import polars as pl
+
+    frame = selected.head(rows).lazy().select("timestamp", "level", "container", "component", "message").collect()
+    with pl.Config(tbl_rows=rows, fmt_str_lengths=100, tbl_width_chars=200):
+        text = str(frame)
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+
+
+def _stream_text(selected: LogFrame, output_format: Output) -> None:
+    """Write CSV or NDJSON to stdout batch by batch."""
+    from logframe import export
+
+    lf = export._flat(selected.lazy()) if output_format is Output.csv else export._json_lines(selected.lazy())
+    header = output_format is Output.csv
+    for batch in lf.collect_batches(engine="streaming"):
+        if output_format is Output.csv:
+            sys.stdout.write(batch.write_csv(include_header=header))
+            header = False
+        elif batch.height:
+            sys.stdout.write("\n".join(batch["json"]) + "\n")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    """Entry point of the ``logframe`` command."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
