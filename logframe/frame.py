@@ -129,9 +129,9 @@ class LogFrame:
         datetime.datetime(2025, 10, 7, 16, 54, 8, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
         """
         last = constraints.pop("last_minutes", None)
-        relative_to = constraints.pop("relative_to", "now")
         if last is None and "relative_to" in constraints:
             raise QueryError("relative_to goes with last_minutes=N")
+        relative_to = constraints.pop("relative_to", "now")
         exprs = list(predicates)
         if last is not None:
             newest = self._newest() if relative_to == "newest" else None

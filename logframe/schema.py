@@ -13,7 +13,7 @@ column          dtype                      meaning
 ``pod``         ``String``                 Kubernetes pod (or host/instance)
 ``container``   ``String``                 container (or service)
 ``stream``      ``String``                 ``stdout`` / ``stderr``
-``fields``      ``List(Struct(key, value))`` the message's ``key=value`` pairs, in order
+``fields``      ``List(Struct(key, value))`` the message's ``key=value`` pairs, in order (empty if none)
 ``source``      ``String``                 the file (or other origin) the record came from
 ``line``        ``Int64``                  1-based line number in ``source``
 ==============  =========================  =============================================

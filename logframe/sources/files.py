@@ -63,7 +63,7 @@ class FileSource:
             opener = _OPENERS.get(self.path.suffix.lower())
             stream = opener(raw) if opener else raw
             position = 0
-            for chunk in read_chunks(stream):
+            for chunk in read_chunks(stream, CHUNK_SIZE, MAX_LINE):
                 if on_read is not None:
                     now = raw.tell()
                     on_read(now - position)
@@ -71,13 +71,15 @@ class FileSource:
                 yield chunk
 
 
-def read_chunks(stream: IO[bytes], chunk_size: int = CHUNK_SIZE, max_line: int = MAX_LINE) -> Iterator[bytes | None]:
+def read_chunks(stream: IO[bytes], chunk_size: int | None = None, max_line: int | None = None) -> Iterator[bytes | None]:
     """Read ``stream`` in chunks that end on a newline (the last may not).
 
     Never holds more than about ``chunk_size + max_line`` bytes. A line longer
     than ``max_line`` is dropped and :data:`OVERSIZED` (``None``) is yielded in
     its place, so the caller can count it.
     """
+    chunk_size = chunk_size or CHUNK_SIZE
+    max_line = max_line or MAX_LINE
     carry = b""
     skipping = False
     while block := stream.read(chunk_size):

@@ -1,0 +1,47 @@
+"""Shared fixtures: small inline log files written to a temporary directory."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_logs.txt"
+
+
+def record(
+    log: Any = "INFO:app.main:hello",
+    time: Any = "2025-10-07T16:00:00Z",
+    *,
+    pod: str | None = "backend-1",
+    namespace: str | None = "pax-dev",
+    container: str | None = "backend",
+    stream: str | None = "stdout",
+) -> str:
+    """One CloudWatch/Kubernetes JSON line."""
+    kube = {"pod_name": pod, "namespace_name": namespace, "container_name": container}
+    return json.dumps({"time": time, "stream": stream, "log": log, "kubernetes": kube}, ensure_ascii=False)
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[..., Path]:
+    """Write lines (str, or bytes for raw content) to a file and return its path."""
+    counter = iter(range(1_000_000))
+
+    def _write(lines: Iterable[str] | bytes, name: str | None = None) -> Path:
+        path = tmp_path / (name or f"logs_{next(counter)}.jsonl")
+        data = lines if isinstance(lines, bytes) else "".join(line + "\n" for line in lines).encode()
+        path.write_bytes(data)
+        return path
+
+    return _write
+
+
+@pytest.fixture(autouse=True)
+def _run_from_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Doctests and tests refer to sample_logs.txt relative to the project root."""
+    monkeypatch.chdir(ROOT)

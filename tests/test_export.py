@@ -1,0 +1,59 @@
+"""Exports: every format writes what was selected and reads back."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import logframe
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture
+def errors() -> logframe.LogFrame:
+    return logframe.scan(SAMPLE).filter(level="ERROR", tenant="company-b")
+
+
+def test_csv(errors: logframe.LogFrame, tmp_path: Path) -> None:
+    out = errors.to_csv(tmp_path / "e.csv")
+    rows = list(csv.DictReader(open(out, encoding="utf-8")))
+    assert len(rows) == 30
+    assert rows[0]["timestamp"].endswith("Z")
+    assert json.loads(rows[0]["fields"])["tenant"] == "company-b"
+    assert list(rows[0]) == list(logframe.SCHEMA)
+
+
+def test_parquet_keeps_types(errors: logframe.LogFrame, tmp_path: Path) -> None:
+    back = pl.read_parquet(errors.to_parquet(tmp_path / "e.parquet"))
+    assert back.schema == pl.Schema(logframe.SCHEMA)
+    assert back.equals(errors.collect())
+
+
+def test_ndjson_and_json(errors: logframe.LogFrame, tmp_path: Path) -> None:
+    lines = [json.loads(x) for x in open(errors.to_ndjson(tmp_path / "e.ndjson"), encoding="utf-8")]
+    array = json.load(open(errors.to_json(tmp_path / "e.json"), encoding="utf-8"))
+    assert lines == array
+    assert len(array) == 30
+    assert array[0]["fields"]["tenant"] == "company-b"
+    assert array[0]["level"] == "ERROR"
+
+
+def test_json_of_nothing_is_an_empty_array(tmp_path: Path) -> None:
+    out = logframe.scan(SAMPLE).filter(pod="nobody").to_json(tmp_path / "n.json")
+    assert json.load(open(out, encoding="utf-8")) == []
+
+
+def test_text_is_one_line_a_record(errors: logframe.LogFrame, tmp_path: Path) -> None:
+    text = open(errors.to_text(tmp_path / "e.log"), encoding="utf-8").read().splitlines()
+    assert len(text) == 30
+    assert "ERROR" in text[0] and "[backend/" in text[0] and "app.database: Connection failed" in text[0]
+
+
+def test_fields_with_quotes_survive_json(tmp_path: Path) -> None:
+    logs = logframe.scan(SAMPLE).filter(user="Zoë Ångström")
+    row = json.loads(open(logs.to_ndjson(tmp_path / "u.ndjson"), encoding="utf-8").readline())
+    assert row["fields"] == {"user": "Zoë Ångström", "tenant": "company_a"}

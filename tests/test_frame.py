@@ -1,0 +1,147 @@
+"""LogFrame on sample_logs.txt: the brief's snippet as written, immutability, iteration, report, repr.
+
+Expected figures were fixed when sample_logs.txt was written (each line's intended level, container and
+validity was recorded as it was constructed); ``oracle`` re-derives the structural ones with plain ``json``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+
+import polars as pl
+import pytest
+
+import logframe
+from logframe import LogParser, Record
+from tests.conftest import SAMPLE
+
+LEVELS = {"DEBUG": 21, "INFO": 49, "WARNING": 15, "ERROR": 45, "CRITICAL": 4, "UNKNOWN": 3}
+CONTAINERS = {"backend": 98, "ocr-processor": 13, "message-manager": 12, "frontend": 11, "unknown": 3}
+SKIPPED = {"invalid_json": 4, "not_a_json_object": 3, "blank": 2, "truncated_json": 1}
+
+
+def oracle() -> tuple[int, Counter[str | None]]:
+    """Line and container counts by plain json: an implementation independent of logframe."""
+    lines, containers = 0, Counter[str | None]()
+    for raw in SAMPLE.read_bytes().split(b"\n")[:-1]:
+        lines += 1
+        try:
+            obj = json.loads(raw.decode("utf-8", "replace").strip().lstrip("\ufeff"))
+        except ValueError:
+            continue
+        if isinstance(obj, dict):
+            kube = obj.get("kubernetes")
+            containers[kube.get("container_name") if isinstance(kube, dict) else None] += 1
+    return lines, containers
+
+
+def test_the_brief_snippet_runs_as_written(capsys: pytest.CaptureFixture[str]) -> None:
+    logs = LogParser.from_file("sample_logs.txt")
+    errors = logs.filter(level="ERROR")
+    backend_logs = logs.filter(container="backend")
+    recent = logs.filter(after="2025-10-07T16:00:00Z")
+    critical = logs.filter(level="ERROR").filter(tenant="company_a").filter(after="2025-10-07T10:00:00Z")
+    stats = logs.stats()
+    for log in errors:
+        print(log.timestamp, log.level, log.message)
+
+    assert stats == {
+        "total": 137,
+        "by_level": LEVELS,
+        "by_container": CONTAINERS,
+        "time_range": {"start": "2025-10-07T16:00:05Z", "end": "2025-10-07T16:58:21.771609Z"},
+    }
+    assert errors.collect().height == 45
+    assert backend_logs.collect().height == 98
+    assert recent.collect().height == 134  # the three records without a timestamp are not "after"
+    assert critical.collect().height == 13
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) == 45
+    assert all(" ERROR " in line for line in printed)
+
+
+def test_counts_agree_with_an_independent_oracle() -> None:
+    lines, containers = oracle()
+    report = logframe.scan(SAMPLE).report()
+    assert report["lines"] == lines == 147
+    assert report["records"] == sum(containers.values())
+    stats = logframe.scan(SAMPLE).stats()
+    assert stats["by_container"] == {(k if k is not None else "unknown"): v for k, v in containers.most_common()}
+
+
+def test_report_accounts_for_every_line() -> None:
+    report = logframe.scan(SAMPLE).report()
+    assert report["skipped"] == SKIPPED
+    assert report["lines"] == report["records"] + sum(report["skipped"].values())
+    assert report["null_timestamp"] == 3
+    assert report["no_level"] == 3
+    assert report["invalid_utf8"] == 1
+    assert report["sources"] == [
+        {"source": str(SAMPLE), "format": "cloudwatch", "lines": 147, "records": 137, "skipped": SKIPPED}
+    ]
+
+
+def test_report_ignores_filters() -> None:
+    assert logframe.scan(SAMPLE).filter(level="CRITICAL").report()["records"] == 137
+
+
+def test_mixed_offsets_are_utc_normalised() -> None:
+    df = logframe.scan(SAMPLE).filter(line=[1, 3, 4, 5]).collect()
+    assert df["timestamp"].dt.to_string("%H:%M:%S").to_list() == ["16:00:05", "16:00:17", "16:00:31", "16:00:44"]
+
+
+def test_iteration_streams_records() -> None:
+    records = list(logframe.scan(SAMPLE).filter(level="CRITICAL", component="app.worker"))
+    assert records == [
+        Record(
+            timestamp=dt.datetime(2025, 10, 7, 16, 41, tzinfo=dt.UTC),
+            level="CRITICAL",
+            component="app.worker",
+            message="out of memory 💥 worker=ocr-2",
+            namespace="pax-dev",
+            pod="ocr-processor-5f7b8-qwert",
+            container="ocr-processor",
+            stream="stderr",
+            fields={"worker": "ocr-2"},
+            source=str(SAMPLE),
+            line=70,
+        )
+    ]
+    assert str(records[0]).startswith("2025-10-07T16:41:00Z CRITICAL [ocr-processor] app.worker: out of memory")
+
+
+def test_unicode_filters_on_the_sample() -> None:
+    logs = logframe.scan(SAMPLE)
+    assert logs.filter(環境="本番").collect().height == 7
+    assert logs.filter(**{"company.a": "ok"}).collect().height == 7
+    assert logs.filter(user="Zoë Ångström").collect()["level"].to_list() == ["ERROR"]
+    assert logs.where("path ~ '企業'").collect().height == 7
+
+
+def test_or_query_on_the_sample() -> None:
+    logs = logframe.scan(SAMPLE)
+    either = logs.where("(container='frontend' | case_id='abc-41-def') & level!='DEBUG'").collect()
+    assert either.height == 12
+    assert set(either["container"].to_list()) == {"frontend", "backend"}
+
+
+def test_frames_are_immutable() -> None:
+    logs = logframe.scan(SAMPLE)
+    before = logs.lazy()
+    narrowed = [logs.filter(level="ERROR"), logs.where("pod='x'"), logs.head(2), logs.with_fields("tenant")]
+    assert all(n is not logs for n in narrowed)
+    assert logs.lazy() is before
+    assert logs.collect().height == 137
+    assert logs.collect().columns == list(logframe.SCHEMA)
+
+
+def test_with_fields_and_head() -> None:
+    df = logframe.scan(SAMPLE).with_fields("tenant", "retry_count").head(200).collect()
+    assert df.height == 137
+    assert df.filter(pl.col("retry_count").is_not_null())["retry_count"].unique().sort().to_list() == ["1", "2", "3"]
+
+
+def test_repr_does_not_scan() -> None:
+    assert repr(logframe.scan([SAMPLE, SAMPLE, SAMPLE, SAMPLE])).endswith("and 1 more (lazy; .collect() to read)>")

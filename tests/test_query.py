@@ -1,0 +1,117 @@
+"""Filter keywords, any_of/all_of and field(): the expression layer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import logframe
+from logframe import QueryError, any_of, field
+from tests.conftest import record
+
+Writer = Callable[..., Path]
+UTC = dt.UTC
+
+
+@pytest.fixture
+def logs(write: Writer) -> logframe.LogFrame:
+    return logframe.scan(
+        write(
+            [
+                record("ERROR:app.db:failed tenant=company_a company.a=yes", "2025-10-07T16:00:00Z", pod="A"),
+                record("INFO:app.web:ok tenant=company-b 環境=本番", "2025-10-07T16:05:00Z", pod="B", container="web"),
+                record("WARN:app.db:slow tenant=company_a case_id=abc", "2025-10-07T16:10:00Z", pod="C"),
+                record("DEBUG:app.db:noise", "2025-10-07T16:15:00Z", pod="A", stream="stderr"),
+                record("ERROR:app.web:boom case_id=xyz", None, pod="B", container="web"),
+            ]
+        )
+    )
+
+
+def lines(frame: logframe.LogFrame) -> list[int]:
+    return frame.collect()["line"].to_list()
+
+
+def test_keywords_and_aliases(logs: logframe.LogFrame) -> None:
+    assert lines(logs.filter(level="error")) == [1, 5]
+    assert lines(logs.filter(level="warning")) == lines(logs.filter(level="WARN")) == [3]
+    assert lines(logs.filter(container="web")) == lines(logs.filter(container_name="web")) == [2, 5]
+    assert lines(logs.filter(pod_name="A")) == lines(logs.filter(pod="A")) == [1, 4]
+    assert lines(logs.filter(namespace_name="pax-dev")) == [1, 2, 3, 4, 5]
+    assert lines(logs.filter(component="app.db", stream="stderr")) == [4]
+    assert lines(logs.filter(tenant="company_a")) == [1, 3]
+    assert lines(logs.filter(**{"company.a": "yes"})) == [1]
+    assert lines(logs.filter(環境="本番")) == [2]
+    assert lines(logs.filter(message_contains=r"fail|boom")) == [1, 5]
+
+
+def test_lists_mean_any_and_none_means_null(logs: logframe.LogFrame) -> None:
+    assert lines(logs.filter(level=["ERROR", "warn"])) == [1, 3, 5]
+    assert lines(logs.filter(case_id=["abc", "xyz"])) == [3, 5]
+    assert lines(logs.filter(tenant=None)) == [4, 5]
+
+
+def test_after_is_inclusive_and_before_exclusive(logs: logframe.LogFrame) -> None:
+    assert lines(logs.filter(after="2025-10-07T16:05:00Z")) == [2, 3, 4]
+    assert lines(logs.filter(before="2025-10-07T16:05:00Z")) == [1]
+    assert lines(logs.filter(after=dt.datetime(2025, 10, 7, 18, 5, tzinfo=dt.timezone(dt.timedelta(hours=2))))) == [
+        2,
+        3,
+        4,
+    ]
+
+
+def test_last_minutes_relative_to_newest_and_now(logs: logframe.LogFrame) -> None:
+    assert lines(logs.filter(last_minutes=10, relative_to="newest")) == [2, 3, 4]
+    assert lines(logs.filter(last_minutes=10)) == []
+
+
+def test_expressions_and_any_of(logs: logframe.LogFrame) -> None:
+    assert lines(logs.filter(pl.col("level") == "ERROR")) == [1, 5]
+    assert lines(logs.filter(field("case_id") == "abc")) == [3]
+    either = any_of(pod="C", case_id="xyz", tenant="company-b")
+    assert lines(logs.filter(either)) == [2, 3, 5]
+    assert lines(logs.filter(either & ~any_of(level="ERROR"))) == [2, 3]
+    assert lines(logs.filter(either | logframe.all_of(pod="A", level="DEBUG"))) == [2, 3, 4, 5]
+
+
+def test_filters_chain_and_leave_the_original_alone(logs: logframe.LogFrame) -> None:
+    errors = logs.filter(level="ERROR")
+    assert errors is not logs
+    assert lines(errors.filter(container="web")) == [5]
+    assert lines(logs) == [1, 2, 3, 4, 5]
+    assert logs.filter() is logs
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"level": "LOUD"}, "unknown level 'LOUD'; accepted"),
+        ({"contaner": "web"}, "did you mean 'container'"),
+        ({"after": "yesterday"}, "cannot read 'yesterday' as a time"),
+        ({"message_contains": "(unclosed"}, "invalid regular expression"),
+        ({"timestamp": "x"}, "after=... and before="),
+        ({"fields": "x"}, "filter on one with its key"),
+        ({"tenant": []}, "matches nothing"),
+        ({"tenant": {"a": 1}}, "values must be strings or numbers"),
+        ({"last_minutes": -5}, "positive number of minutes"),
+        ({"last_minutes": 5, "relative_to": "then"}, "'now' or 'newest'"),
+        ({"relative_to": "now"}, "goes with last_minutes"),
+    ],
+)
+def test_bad_filters_say_what_is_wrong(logs: logframe.LogFrame, kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        logs.filter(**kwargs)
+
+
+def test_any_of_rejects_bad_arguments() -> None:
+    with pytest.raises(QueryError, match="needs at least one"):
+        any_of()
+    with pytest.raises(QueryError, match="Polars expressions"):
+        any_of("pod='A'")  # type: ignore[arg-type]
+    with pytest.raises(QueryError, match="not allowed in any_of"):
+        any_of(last_minutes=5)
