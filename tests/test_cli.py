@@ -30,7 +30,8 @@ def test_report() -> None:
 def test_query_formats(tmp_path: Path) -> None:
     where = "level='ERROR' & tenant='company-b'"
     table = runner.invoke(app, ["query", "sample_logs.txt", "--where", where, "-n", "3"])
-    assert table.exit_code == 0 and "Connection failed" in table.output
+    assert table.exit_code == 0
+    assert "Connection failed" in table.output
     ndjson = runner.invoke(app, ["query", "sample_logs.txt", "-w", where, "-f", "ndjson"])
     assert len(ndjson.output.splitlines()) == 30
     csv_out = runner.invoke(app, ["query", "sample_logs.txt", "-w", where, "-f", "csv"])
@@ -49,9 +50,11 @@ def test_progress_bar_can_be_forced() -> None:
 
 def test_bad_arguments_exit_non_zero_with_a_message() -> None:
     missing = runner.invoke(app, ["stats", "nope.log"])
-    assert missing.exit_code == 2 and "no such file" in missing.output
+    assert missing.exit_code == 2
+    assert "no such file" in missing.output
     bad_query = runner.invoke(app, ["query", "sample_logs.txt", "-w", "level="])
-    assert bad_query.exit_code == 2 and "at position 6" in bad_query.output
+    assert bad_query.exit_code == 2
+    assert "at position 6" in bad_query.output
     parquet_to_terminal = runner.invoke(app, ["query", "sample_logs.txt", "-f", "parquet"])
     assert parquet_to_terminal.exit_code == 2
     assert runner.invoke(app, ["query", "sample_logs.txt", "-f", "xml"]).exit_code == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import polars as pl
@@ -13,6 +14,10 @@ import logframe
 from tests.conftest import SAMPLE
 
 
+def read(path: os.PathLike[str]) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
 @pytest.fixture
 def errors() -> logframe.LogFrame:
     return logframe.scan(SAMPLE).filter(level="ERROR", tenant="company-b")
@@ -20,7 +25,7 @@ def errors() -> logframe.LogFrame:
 
 def test_csv(errors: logframe.LogFrame, tmp_path: Path) -> None:
     out = errors.to_csv(tmp_path / "e.csv")
-    rows = list(csv.DictReader(open(out, encoding="utf-8")))
+    rows = list(csv.DictReader(Path(out).read_text(encoding="utf-8").splitlines()))
     assert len(rows) == 30
     assert rows[0]["timestamp"].endswith("Z")
     assert json.loads(rows[0]["fields"])["tenant"] == "company-b"
@@ -34,8 +39,8 @@ def test_parquet_keeps_types(errors: logframe.LogFrame, tmp_path: Path) -> None:
 
 
 def test_ndjson_and_json(errors: logframe.LogFrame, tmp_path: Path) -> None:
-    lines = [json.loads(x) for x in open(errors.to_ndjson(tmp_path / "e.ndjson"), encoding="utf-8")]
-    array = json.load(open(errors.to_json(tmp_path / "e.json"), encoding="utf-8"))
+    lines = [json.loads(x) for x in read(errors.to_ndjson(tmp_path / "e.ndjson")).splitlines()]
+    array = json.loads(read(errors.to_json(tmp_path / "e.json")))
     assert lines == array
     assert len(array) == 30
     assert array[0]["fields"]["tenant"] == "company-b"
@@ -44,16 +49,18 @@ def test_ndjson_and_json(errors: logframe.LogFrame, tmp_path: Path) -> None:
 
 def test_json_of_nothing_is_an_empty_array(tmp_path: Path) -> None:
     out = logframe.scan(SAMPLE).filter(pod="nobody").to_json(tmp_path / "n.json")
-    assert json.load(open(out, encoding="utf-8")) == []
+    assert json.loads(read(out)) == []
 
 
 def test_text_is_one_line_a_record(errors: logframe.LogFrame, tmp_path: Path) -> None:
-    text = open(errors.to_text(tmp_path / "e.log"), encoding="utf-8").read().splitlines()
+    text = read(errors.to_text(tmp_path / "e.log")).splitlines()
     assert len(text) == 30
-    assert "ERROR" in text[0] and "[backend/" in text[0] and "app.database: Connection failed" in text[0]
+    assert "ERROR" in text[0]
+    assert "[backend/" in text[0]
+    assert "app.database: Connection failed" in text[0]
 
 
 def test_fields_with_quotes_survive_json(tmp_path: Path) -> None:
     logs = logframe.scan(SAMPLE).filter(user="Zoë Ångström")
-    row = json.loads(open(logs.to_ndjson(tmp_path / "u.ndjson"), encoding="utf-8").readline())
+    row = json.loads(read(logs.to_ndjson(tmp_path / "u.ndjson")).splitlines()[0])
     assert row["fields"] == {"user": "Zoë Ångström", "tenant": "company_a"}

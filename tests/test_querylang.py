@@ -145,7 +145,7 @@ def evaluate(node: Node, row: dict[str, Any]) -> bool:
     if node[0] == "cmp":
         value = row[node[1]]
         if node[1] == "level" and node[3] not in ("ERROR", "INFO"):
-            return False if node[2] == "=" else True
+            return node[2] != "="
         return value == node[3] if node[2] == "=" else value != node[3]
     if node[0] == "not":
         return not evaluate(node[1], row)
