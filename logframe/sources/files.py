@@ -71,7 +71,9 @@ class FileSource:
                 yield chunk
 
 
-def read_chunks(stream: IO[bytes], chunk_size: int | None = None, max_line: int | None = None) -> Iterator[bytes | None]:
+def read_chunks(
+    stream: IO[bytes], chunk_size: int | None = None, max_line: int | None = None
+) -> Iterator[bytes | None]:
     """Read ``stream`` in chunks that end on a newline (the last may not).
 
     Never holds more than about ``chunk_size + max_line`` bytes. A line longer
