@@ -24,9 +24,9 @@ to the next whitespace unless quoted (``user="Jane Doe"``), keep their text
 Examples
 --------
 >>> import polars as pl
->>> from logframe.messages import parse_message
+>>> from logframe.messages import parse_messages
 >>> df = pl.DataFrame({"log": ["ERROR:app.db:Failed tenant=company-b user=\"Jane Doe\""]})
->>> row = df.select(**parse_message(pl.col("log"))).row(0, named=True)
+>>> row = parse_messages(df).row(0, named=True)
 >>> row["level"], row["component"], row["message"]
 ('ERROR', 'app.db', 'Failed tenant=company-b user="Jane Doe"')
 >>> row["fields"]
@@ -35,7 +35,7 @@ Examples
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TypeVar, cast
 
 import polars as pl
 
@@ -55,17 +55,20 @@ _LEVEL_MAP = {**{lvl: lvl for lvl in LEVELS}, **LEVEL_ALIASES}
 def level_of(word: pl.Expr) -> pl.Expr:
     """Normalise level words (any case, aliases) to the level Enum; others become null.
 
+    ``word`` is referenced once per level: pass a column (``pl.col(...)``), not a
+    large expression, to keep the plan small.
+
     Examples
     --------
     >>> import polars as pl
-    >>> pl.select(level_of(pl.lit(pl.Series(["warn", "Error", "x"])))).to_series().to_list()
+    >>> df = pl.DataFrame({"w": ["warn", "Error", "x"]})
+    >>> df.select(level_of(pl.col("w").str.to_uppercase())).to_series().to_list()
     ['WARNING', 'ERROR', None]
     """
-    upper = word.str.strip_chars().str.to_uppercase()
-    mapped = cast(pl.Expr, pl.when(pl.lit(False)).then(pl.lit(None, pl.String)))
-    for level in LEVELS:
+    mapped = cast(pl.Expr, pl.lit(None, pl.String))
+    for level in reversed(LEVELS):
         spellings = [w for w, lvl in _LEVEL_MAP.items() if lvl == level]
-        mapped = pl.when(upper.is_in(spellings)).then(pl.lit(level)).otherwise(mapped)
+        mapped = pl.when(word.is_in(spellings)).then(pl.lit(level)).otherwise(mapped)
     # A when/then chain rather than replace_strict: replace_strict is not a streaming
     # operation in Polars 2.1 and would make the engine hold the whole column.
     return mapped.cast(LEVEL_DTYPE)
@@ -112,7 +115,7 @@ def _logfmt_value(text: pl.Expr, key: str) -> pl.Expr:
     pos = text.str.find(f"{key}=", literal=True)
     at_word = (pos == 0) | (text.str.slice(pos - 1, 1).str.strip_chars() == "")
     value = text.str.slice(pos + len(key) + 1).str.splitn(" ", 2).struct.field("field_0")
-    return pl.when(at_word).then(value.str.strip_chars("\"'"))
+    return pl.when(at_word).then(value.str.strip_chars("\"'").str.to_uppercase())
 
 
 def _after(text: pl.Expr, separator: str) -> pl.Expr:
@@ -120,65 +123,96 @@ def _after(text: pl.Expr, separator: str) -> pl.Expr:
     return text.str.splitn(separator, 2).struct.field("field_1").str.strip_chars_start()
 
 
-def parse_message(log: pl.Expr) -> dict[str, pl.Expr]:
-    r"""Split raw message text into ``level``, ``component``, ``message`` and ``fields``.
+_T = "__logframe_"  # prefix of the temporary columns of the parsing pipeline
 
+
+def _c(name: str) -> pl.Expr:
+    return pl.col(_T + name)
+
+
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+
+
+def parse_messages(frame: Frame, column: str = "log") -> Frame:
+    """Add ``level``, ``component``, ``message`` and ``fields`` parsed from the text in ``column``.
+
+    Parsing is a pipeline of ``with_columns`` stages over temporary columns, so
+    each intermediate result is computed once and a lazy query computes only
+    the stages its output needs (``level`` alone never touches ``fields``).
     The level comes from one small anchored pattern on the first word (its
-    bracket and the separator after it) and literal string operations; the
-    component and message are derived only when a query asks for them.
-
-    Parameters
-    ----------
-    log
-        A String expression holding the application's message line.
-
-    Returns
-    -------
-    dict[str, pl.Expr]
-        Expressions keyed by output column name, for ``select(**...)``.
+    bracket and the separator after it) and literal string operations.
 
     Examples
     --------
     >>> import polars as pl
-    >>> df = pl.DataFrame({"log": ["[warn] disk 91%", "level=error msg=\"db down\" tenant=a", "hello"]})
-    >>> df.select(**parse_message(pl.col("log"))).select("level", "message").rows()
+    >>> df = pl.DataFrame({"log": ["[warn] disk 91%", 'level=error msg="db down" tenant=a', "hello"]})
+    >>> parse_messages(df).select("level", "message").rows()
     [('WARNING', 'disk 91%'), ('ERROR', 'db down'), (None, 'hello')]
+    >>> parse_messages(pl.DataFrame({"log": ["ERROR:app.db:Failed tenant=b"]})).row(0)
+    ('ERROR:app.db:Failed tenant=b', 'ERROR', 'app.db', 'Failed tenant=b', [{'key': 'tenant', 'value': 'b'}])
     """
-    text = log.str.strip_chars_start()
-    prefix = log.str.extract_groups(_PREFIX)
-    word = prefix.struct.field("word")
-    upper = word.str.to_uppercase()
-    separator = prefix.struct.field("sep")
-    plain = (prefix.struct.field("open") == "") & (prefix.struct.field("close") == "")
-    known = upper.is_in(_WORDS).fill_null(False)
-    bracketed = known & ((prefix.struct.field("open") == "[") & (prefix.struct.field("close") == "]")).fill_null(False)
-    colon = known & (plain & (separator == ":")).fill_null(False)
-    bare = known & (plain & separator.is_not_null() & (separator != ":") & (word == upper)).fill_null(False)
-    logfmt_level = pl.coalesce(*(_logfmt_value(text, key) for key in _LOGFMT_KEYS))
-    level = level_of(pl.when(bracketed | colon | bare).then(upper).otherwise(logfmt_level))
-
-    parts = text.str.splitn(":", 3)
-    component = parts.struct.field("field_1")
-    python = colon & (parts.struct.field("field_2").is_not_null() & ~component.str.contains(r"\s")).fill_null(False)
-    body = (
-        pl.when(python)
-        .then(parts.struct.field("field_2").str.strip_prefix(" "))
-        .when(colon)
-        .then(_after(text, ":"))
-        .when(bracketed)
-        .then(_after(text, "]"))
-        .when(bare)
-        .then(text.str.slice(word.str.len_chars()).str.strip_chars_start(" \t-:|"))
-        .otherwise(log)
-        .fill_null("")
-        .str.strip_chars_end()
+    log = pl.col(column)
+    prefix = _c("prefix").struct
+    staged = (
+        frame.with_columns(log.str.strip_chars_start().alias(_T + "text"), log.str.extract_groups(_PREFIX).alias(_T + "prefix"))
+        .with_columns(
+            prefix.field("word").alias(_T + "word"),
+            prefix.field("word").str.to_uppercase().alias(_T + "upper"),
+            prefix.field("sep").alias(_T + "sep"),
+            ((prefix.field("open") == "") & (prefix.field("close") == "")).fill_null(False).alias(_T + "plain"),
+            ((prefix.field("open") == "[") & (prefix.field("close") == "]")).fill_null(False).alias(_T + "square"),
+        )
+        .with_columns(_c("upper").is_in(_WORDS).fill_null(False).alias(_T + "known"))
+        .with_columns(
+            (_c("known") & _c("square")).alias(_T + "bracketed"),
+            (_c("known") & _c("plain") & (_c("sep") == ":").fill_null(False)).alias(_T + "colon"),
+            (
+                _c("known")
+                & _c("plain")
+                & (_c("sep").is_not_null() & (_c("sep") != ":") & (_c("word") == _c("upper"))).fill_null(False)
+            ).alias(_T + "bare"),
+        )
+        .with_columns((_c("bracketed") | _c("colon") | _c("bare")).alias(_T + "prefixed"))
+        .with_columns(
+            pl.when(_c("prefixed"))
+            .then(_c("upper"))
+            .otherwise(pl.coalesce(*(_logfmt_value(_c("text"), key) for key in _LOGFMT_KEYS)))
+            .alias(_T + "level_word"),
+            _c("text").str.splitn(":", 3).alias(_T + "parts"),
+        )
+        .with_columns(
+            level_of(_c("level_word")).alias("level"),
+            _c("parts").struct.field("field_1").alias(_T + "component"),
+            _c("parts").struct.field("field_2").alias(_T + "rest"),
+        )
+        .with_columns(
+            (_c("colon") & (_c("rest").is_not_null() & ~_c("component").str.contains(r"\s")).fill_null(False)).alias(
+                _T + "python"
+            )
+        )
+        .with_columns(
+            pl.when(_c("python"))
+            .then(_c("rest").str.strip_prefix(" "))
+            .when(_c("colon"))
+            .then(_after(_c("text"), ":"))
+            .when(_c("bracketed"))
+            .then(_after(_c("text"), "]"))
+            .when(_c("bare"))
+            .then(_c("text").str.slice(_c("word").str.len_chars()).str.strip_chars_start(" \t-:|"))
+            .otherwise(log)
+            .fill_null("")
+            .str.strip_chars_end()
+            .alias(_T + "body"),
+            pl.when(_c("python")).then(_c("component")).alias("component"),
+        )
+        .with_columns(
+            pl.when(log.is_null())
+            .then(pl.lit(None, pl.String))
+            .when(~_c("prefixed") & _c("level_word").is_not_null())
+            .then(pl.coalesce(unquote(log.str.extract(_LOGFMT_MSG, 1)), _c("body")))
+            .otherwise(_c("body"))
+            .alias("message"),
+            parse_fields(_c("body")).alias("fields"),
+        )
     )
-    logfmt_msg = pl.when(~(bracketed | colon | bare) & logfmt_level.is_not_null()).then(
-        unquote(log.str.extract(_LOGFMT_MSG, 1))
-    )
-    return {
-        "level": level,
-        "component": pl.when(python).then(component),
-        "message": pl.when(log.is_not_null()).then(pl.coalesce(logfmt_msg, body)),
-        "fields": parse_fields(body),
-    }
+    return staged.select(pl.all().exclude(f"^{_T}.*$"))

@@ -26,7 +26,7 @@ import polars as pl
 from polars.io.plugins import register_io_source
 
 from logframe.formats import get_format
-from logframe.messages import parse_message
+from logframe.messages import parse_messages
 from logframe.schema import RAW_SCHEMA, SCHEMA
 from logframe.sources.files import FileSource
 from logframe.timestamps import parse_timestamp
@@ -195,13 +195,8 @@ def scan_raw(state: ScanState) -> pl.LazyFrame:
 
 def to_records(raw: pl.LazyFrame) -> pl.LazyFrame:
     """Parse raw columns into the record schema (:data:`logframe.schema.SCHEMA`)."""
-    parsed = parse_message(pl.col("log"))
-    exprs = {
-        "timestamp": parse_timestamp(pl.col("time")),
-        **parsed,
-        **{c: pl.col(c) for c in ("namespace", "pod", "container", "stream", "source", "line")},
-    }
-    return raw.select(**{name: exprs[name].cast(dtype) for name, dtype in SCHEMA.items()})
+    with_time = raw.with_columns(parse_timestamp(pl.col("time")).alias("timestamp"))
+    return parse_messages(with_time, "log").select([pl.col(name).cast(dtype) for name, dtype in SCHEMA.items()])
 
 
 def scan_records(state: ScanState) -> pl.LazyFrame:

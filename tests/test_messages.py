@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from logframe.messages import parse_fields, parse_message
+from logframe.messages import parse_fields, parse_messages
 from logframe.schema import normalise_level
 
 
 def parsed(logs: list[str | None]) -> list[dict[str, object]]:
     df = pl.DataFrame({"log": logs}, schema={"log": pl.String})
-    return df.select(**parse_message(pl.col("log"))).to_dicts()
+    return parse_messages(df).drop("log").to_dicts()
 
 
 def fields(text: str) -> list[tuple[str, str | None]]:

@@ -20,8 +20,13 @@ from typing import IO, BinaryIO, cast
 
 from logframe.errors import SourceError
 
-CHUNK_SIZE = 1 << 20
-"""Bytes read at a time; each chunk is cut back to its last newline."""
+CHUNK_SIZE = 256 << 10
+"""Bytes read at a time; each chunk is cut back to its last newline.
+
+Peak memory grows with the chunk (each batch's parsing intermediates are a
+multiple of it); 256 KiB measured best for peak RSS against time on a 2-core
+machine (bench/results.md).
+"""
 
 MAX_LINE = 16 << 20
 """A line longer than this is skipped (reason ``line_too_long``), keeping memory bounded."""
