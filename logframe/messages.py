@@ -35,7 +35,7 @@ Examples
 
 from __future__ import annotations
 
-from typing import TypeVar, cast
+from typing import TypeVar
 
 import polars as pl
 
@@ -65,7 +65,7 @@ def level_of(word: pl.Expr) -> pl.Expr:
     >>> df.select(level_of(pl.col("w").str.to_uppercase())).to_series().to_list()
     ['WARNING', 'ERROR', None]
     """
-    mapped = cast(pl.Expr, pl.lit(None, pl.String))
+    mapped: pl.Expr = pl.lit(None, pl.String)
     for level in reversed(LEVELS):
         spellings = [w for w, lvl in _LEVEL_MAP.items() if lvl == level]
         mapped = pl.when(word.is_in(spellings)).then(pl.lit(level)).otherwise(mapped)
@@ -154,7 +154,9 @@ def parse_messages(frame: Frame, column: str = "log") -> Frame:
     log = pl.col(column)
     prefix = _c("prefix").struct
     staged = (
-        frame.with_columns(log.str.strip_chars_start().alias(_T + "text"), log.str.extract_groups(_PREFIX).alias(_T + "prefix"))
+        frame.with_columns(
+            log.str.strip_chars_start().alias(_T + "text"), log.str.extract_groups(_PREFIX).alias(_T + "prefix")
+        )
         .with_columns(
             prefix.field("word").alias(_T + "word"),
             prefix.field("word").str.to_uppercase().alias(_T + "upper"),
