@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed-dev
 DEMO_OUT := out
 
 .PHONY: demo test lint types unit setup bench bench-data clean
+BENCH_DATA := bench/data/logs_100k.jsonl bench/data/logs_1m.jsonl
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,10 +38,19 @@ types: $(STAMP)
 unit: $(STAMP)
 	$(PY) -m pytest
 
-bench-data: $(STAMP)
-	$(PY) -m bench.generate 100000 bench/data/logs_100k.jsonl
-	$(PY) -m bench.generate 1000000 bench/data/logs_1m.jsonl
-	$(PY) -m bench.generate 10000000 bench/data/logs_10m.jsonl
+## Generated inputs for the benchmarks (not committed): 100k, 1M and 10M lines.
+bench-data: $(BENCH_DATA) bench/data/logs_10m.jsonl
+
+bench/data/logs_100k.jsonl: bench/generate.py | $(STAMP)
+	$(PY) -m bench.generate 100000 $@
+bench/data/logs_1m.jsonl: bench/generate.py | $(STAMP)
+	$(PY) -m bench.generate 1000000 $@
+bench/data/logs_10m.jsonl: bench/generate.py | $(STAMP)
+	$(PY) -m bench.generate 10000000 $@
+
+## logframe against DuckDB, Polars, pandas and plain Python, same files, same run -> bench/results.md (not part of `make test`).
+bench: $(BENCH_DATA) | $(STAMP)
+	$(PY) -m bench.run $(BENCH_DATA)
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -84,10 +84,18 @@ def unquote(value: pl.Expr) -> pl.Expr:
     ['a "b"', 'x y', 'v', '45%', '"']
     """
     return pl.coalesce(
-        value.str.extract(r'(?s)^"(.*)"$', 1).str.replace_all(r"\\([\"\\])", "$1"),
+        _unescape(value.str.extract(r'(?s)^"(.*)"$', 1)),
         value.str.extract(r"(?s)^'(.*)'$", 1),
-        value.str.replace(r"[,;]$", ""),
+        _drop_separator(value),
     )
+
+
+def _unescape(inside_double_quotes: pl.Expr) -> pl.Expr:
+    return inside_double_quotes.str.replace_all(r"\\([\"\\])", "$1")
+
+
+def _drop_separator(bare: pl.Expr) -> pl.Expr:
+    return bare.str.replace(r"[,;]$", "")
 
 
 def parse_fields(text: pl.Expr) -> pl.Expr:
@@ -102,9 +110,7 @@ def parse_fields(text: pl.Expr) -> pl.Expr:
     """
     parts = pl.element().str.extract_groups(_KV_PARTS)
     value = pl.coalesce(
-        parts.struct.field("dq").str.replace_all(r"\\([\"\\])", "$1"),
-        parts.struct.field("sq"),
-        parts.struct.field("bare").str.replace(r"[,;]$", ""),
+        _unescape(parts.struct.field("dq")), parts.struct.field("sq"), _drop_separator(parts.struct.field("bare"))
     )
     pair = pl.struct(key=parts.struct.field("key"), value=value)
     return text.str.extract_all(_KV).list.eval(pair).cast(FIELDS_DTYPE)
