@@ -57,18 +57,26 @@ class Tally:
     examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def add_skipped(self, source: SourceTally, rejected: pl.DataFrame, lines: pl.DataFrame | None) -> None:
-        """Count skipped lines (``line``, ``reason``) and keep the first few as examples."""
-        for reason, count in rejected.group_by("reason").len().iter_rows():
-            source.skipped[reason] += count
-            quoted = self.examples.setdefault(reason, [])
-            if len(quoted) >= EXAMPLES_PER_REASON:
-                continue
-            first = rejected.filter(pl.col("reason") == reason).head(EXAMPLES_PER_REASON - len(quoted))
-            if lines is not None:
-                first = first.join(lines, on="line", how="left", maintain_order="left")
-            for row in first.iter_rows(named=True):
-                text = row.get("text") or ""
-                quoted.append({"source": source.source, "line": row["line"], "text": text[:120]})
+        """Count skipped lines (``line``, ``reason``: a handful a batch) and keep the first few as examples."""
+        if rejected.is_empty():
+            return
+        reasons = rejected["reason"].to_list()
+        source.skipped.update(reasons)
+        wanted = [
+            (line, reason)
+            for line, reason in zip(rejected["line"].to_list(), reasons, strict=True)
+            if len(self.examples.setdefault(reason, [])) < EXAMPLES_PER_REASON
+        ]
+        if not wanted:
+            return
+        texts: dict[int, str] = {}
+        if lines is not None:
+            quoted = lines.filter(pl.col("line").is_in([line for line, _ in wanted]))
+            texts = dict(zip(quoted["line"].to_list(), quoted["text"].to_list(), strict=True))
+        for line, reason in wanted:
+            if len(self.examples[reason]) < EXAMPLES_PER_REASON:
+                text = texts.get(line) or ""
+                self.examples[reason].append({"source": source.source, "line": line, "text": text[:120]})
 
     def as_dict(self) -> dict[str, Any]:
         """The totals, by reason and by source."""
@@ -118,16 +126,16 @@ def split_lines(chunk: bytes, first_line: int) -> tuple[pl.DataFrame, int]:
     ([(10, '{"a":1}'), (11, ''), (12, 'b\ufffd')], 1)
     """
     try:
-        text, invalid = chunk.decode("utf-8"), 0
-    except UnicodeDecodeError:
-        text, invalid = chunk.decode("utf-8", errors="replace"), -1
-    pieces = text.split("\n")
-    if text.endswith("\n"):
-        pieces.pop()
+        text, invalid = pl.Series("text", [chunk], dtype=pl.Binary).cast(pl.String), 0
+    except pl.exceptions.PolarsError:  # invalid UTF-8 somewhere in the chunk: replace, never fail
+        text, invalid = pl.Series("text", [chunk.decode("utf-8", errors="replace")]), -1
+    pieces = text.str.split("\n").explode()
+    if chunk.endswith(b"\n"):
+        pieces = pieces.head(-1)
     lines = pl.DataFrame(
         {
-            "line": pl.int_range(first_line, first_line + len(pieces), dtype=pl.Int64, eager=True),
-            "text": pl.Series(pieces, dtype=pl.String).str.strip_chars(_STRIP),
+            "line": pl.int_range(first_line, first_line + pieces.len(), dtype=pl.Int64, eager=True),
+            "text": pieces.str.strip_chars(_STRIP),
         }
     )
     if invalid:

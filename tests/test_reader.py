@@ -194,3 +194,20 @@ def test_garbage_never_changes_the_valid_records(write: Writer, garbage: list[st
     assert report["lines"] == report["records"] + sum(report["skipped"].values())
     valid_rows = kept.filter(pl.col("message").str.starts_with("failed tenant=")).drop("line", "source")
     assert valid_rows.equals(clean)
+
+
+def test_suspicious_but_valid_lines_are_kept_in_order(write: Writer) -> None:
+    lines = [
+        record("INFO:a:first"),
+        '{ "log": "INFO:a:space after brace", "time": "2025-10-07T16:00:01Z"}',
+        record("INFO:a:value with : } inside a string"),
+        '{"log": "ERROR:a:missing", "time": }',
+        "{{}",
+        "{}",
+        record("INFO:a:last"),
+    ]
+    logs = logframe.scan(write(lines))
+    df = logs.collect()
+    assert df["line"].to_list() == [1, 2, 3, 6, 7]
+    assert df["message"].to_list() == ["first", "space after brace", "value with : } inside a string", None, "last"]
+    assert logs.report()["skipped"] == {"invalid_json": 2}
