@@ -157,12 +157,12 @@ class LogFrame:
         if last is None and "relative_to" in constraints:
             raise QueryError("relative_to goes with last_minutes=N")
         relative_to = constraints.pop("relative_to", "now")
-        exprs = list(predicates)
+        exprs: list[pl.Expr] = []
+        if predicates or constraints:
+            exprs.append(all_of(*predicates, **constraints))
         if last is not None:
             newest = self._newest() if relative_to == "newest" else None
             exprs.append(pl.col("timestamp") >= window_start(last, relative_to, newest))
-        if constraints or predicates:
-            exprs = [all_of(*predicates, **constraints), *exprs[len(predicates) :]]
         if not exprs:
             return self
         return self._with(self._lf.filter(*exprs))

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+Writer = Callable[..., Path]
+"""The type of the ``write`` fixture: lines (or raw bytes) in, path out."""
 SAMPLE = ROOT / "sample_logs.txt"
 
 

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from pathlib import Path
 
 import polars as pl
 import pytest
 
 import logframe
 from logframe import QueryError, any_of, field
-from tests.conftest import record
+from tests.conftest import Writer, record
 
-Writer = Callable[..., Path]
 UTC = dt.UTC
 
 

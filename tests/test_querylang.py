@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -14,9 +12,7 @@ from hypothesis import strategies as st
 import logframe
 from logframe import QueryError
 from logframe.querylang import compile_query
-from tests.conftest import record
-
-Writer = Callable[..., Path]
+from tests.conftest import Writer, record
 
 
 @pytest.fixture

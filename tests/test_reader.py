@@ -5,7 +5,6 @@ from __future__ import annotations
 import bz2
 import gzip
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -17,9 +16,7 @@ import logframe
 import logframe.sources.files as files
 from logframe.formats.cloudwatch import skip_reason
 from logframe.reader import split_lines
-from tests.conftest import record
-
-Writer = Callable[..., Path]
+from tests.conftest import Writer, record
 
 
 def test_messy_lines_are_skipped_by_reason_and_counted(write: Writer) -> None:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 import logframe
 from logframe import QueryError
-from tests.conftest import record
+from tests.conftest import Writer, record
 
-Writer = Callable[..., Path]
 UTC = dt.UTC
 
 
