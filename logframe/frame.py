@@ -248,6 +248,29 @@ class LogFrame:
         """
         return stats.count_by(self._lf, *by, every=every)
 
+    def error_rate(self, every: str = "1m", by: str | list[str] | None = None) -> pl.DataFrame:
+        """Error rate per time bucket (optionally per group) with a 95% Wilson interval; see :func:`stats.error_rate`.
+
+        Examples
+        --------
+        >>> import logframe
+        >>> rates = logframe.scan("sample_logs.txt").error_rate(every="5m", by="container")
+        >>> rates.columns
+        ['bucket', 'container', 'total', 'errors', 'rate', 'rate_low', 'rate_high']
+        """
+        return stats.error_rate(self._lf, every, by)
+
+    def counts(self, every: str = "1m", by: str | list[str] | None = "level") -> pl.DataFrame:
+        """Records per time bucket and group, zero-filled; see :func:`stats.counts`.
+
+        Examples
+        --------
+        >>> import logframe
+        >>> logframe.scan("sample_logs.txt").counts(every="1h", by=None).rows()
+        [(datetime.datetime(2025, 10, 7, 16, 0, tzinfo=zoneinfo.ZoneInfo(key='UTC')), 134)]
+        """
+        return stats.counts(self._lf, every, by)
+
     def top(self, name: str, n: int = 10) -> pl.DataFrame:
         """The ``n`` most frequent values of a column or key-value field.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
 import pytest
 
 import logframe
@@ -74,3 +75,69 @@ def test_bad_durations(logs: logframe.LogFrame, every: str) -> None:
 def test_bad_top(logs: logframe.LogFrame) -> None:
     with pytest.raises(QueryError, match="positive integer"):
         logs.top("tenant", n=0)
+
+
+def test_error_rate_fills_gaps_and_leaves_out_null_timestamps(write: Writer) -> None:
+    logs = logframe.scan(
+        write(
+            [
+                record("ERROR:a:x", "2025-10-07T16:00:10Z"),
+                record("INFO:a:x", "2025-10-07T16:00:20Z"),
+                record("INFO:a:x", "2025-10-07T16:00:30Z"),
+                record("INFO:a:x", "2025-10-07T16:00:40Z"),
+                record("CRITICAL:a:x", "2025-10-07T16:03:00Z"),
+                record("ERROR:a:no time", None),
+            ]
+        )
+    )
+    rates = logs.error_rate(every="1m")
+    assert rates["bucket"].dt.minute().to_list() == [0, 1, 2, 3]
+    assert rates["total"].to_list() == [4, 0, 0, 1]
+    assert rates["errors"].to_list() == [1, 0, 0, 1]
+    assert rates["rate"].to_list() == [0.25, 0.0, 0.0, 1.0]
+    # Wilson 95% interval of 1 in 4 is (0.0456, 0.6994); an empty bucket says nothing: [0, 1].
+    assert round(rates["rate_low"][0], 4) == 0.0456
+    assert round(rates["rate_high"][0], 4) == 0.6994
+    assert (rates["rate_low"][1], rates["rate_high"][1]) == (0.0, 1.0)
+    assert round(rates["rate_low"][3], 4) == 0.2065
+    assert rates["rate_high"][3] == 1.0
+
+
+def test_error_rate_by_group(logs: logframe.LogFrame) -> None:
+    rates = logs.error_rate(every="5m", by="container")
+    assert rates.columns == ["bucket", "container", "total", "errors", "rate", "rate_low", "rate_high"]
+    api = rates.filter(pl.col("container") == "api")
+    assert api["bucket"].dt.strftime("%H:%M").to_list()[::11] == ["15:10", "16:05"]
+    assert api["errors"].to_list() == [0] * 10 + [2, 0]
+    assert api["total"].to_list() == [0] * 10 + [2, 0]
+    by_tenant = logs.error_rate(every="1h", by="tenant")
+    assert by_tenant.select(pl.col("bucket").dt.hour(), "tenant", "total", "errors").rows() == [
+        (15, "t1", 0, 0),
+        (16, "t1", 2, 2),
+        (15, "t2", 0, 0),
+        (16, "t2", 1, 0),
+        (15, None, 1, 0),
+        (16, None, 0, 0),
+    ]
+
+
+def test_error_rate_single_bucket_no_errors_and_empty(logs: logframe.LogFrame) -> None:
+    single = logs.filter(container="web").error_rate(every="1h")
+    assert single.select("total", "errors", "rate").rows() == [(1, 0, 0.0)]
+    assert single["rate_low"][0] == 0.0
+    assert 0.79 < single["rate_high"][0] < 0.8
+    empty = logs.filter(pod="nobody").error_rate(every="1m", by="tenant")
+    assert empty.height == 0
+    assert empty.columns == ["bucket", "tenant", "total", "errors", "rate", "rate_low", "rate_high"]
+
+
+def test_counts_zero_filled(logs: logframe.LogFrame) -> None:
+    counts = logs.counts(every="5m", by="level")
+    errors = counts.filter(pl.col("level") == "ERROR")
+    assert errors["count"].to_list() == [0] * 10 + [2, 0]
+    assert counts.height == 12 * 3
+    assert counts["count"].sum() == 4
+    assert logs.counts(every="1h", by=None).rows() == [
+        (dt.datetime(2025, 10, 7, 15, tzinfo=UTC), 1),
+        (dt.datetime(2025, 10, 7, 16, tzinfo=UTC), 3),
+    ]
