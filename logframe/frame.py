@@ -20,7 +20,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -30,6 +30,16 @@ from logframe.query import KEYWORDS, all_of, field, window_start
 from logframe.reader import ScanState, scan_records
 from logframe.schema import FIELDS_DTYPE
 from logframe.sources.files import PathLike, expand
+
+if TYPE_CHECKING:
+    from logframe.plot import PlotNamespace
+
+
+PREVIEW_ROWS = 5
+"""Rows shown by the notebook display of a LogFrame."""
+
+PREVIEW_SECONDS = 2.0
+"""Time the notebook display may spend finding its preview rows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,12 +225,48 @@ class LogFrame:
             for row in batch.iter_rows(named=True):
                 yield _record(row)
 
+    def _repr_html_(self) -> str:
+        """Notebook display: sources, schema and the first rows, read within a time budget."""
+        import html
+        import time
+
+        query = compacted(self._lf.head(PREVIEW_ROWS)).collect(background=True, engine="streaming")
+        deadline = time.monotonic() + PREVIEW_SECONDS
+        preview = query.fetch()
+        while preview is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+            preview = query.fetch()
+        if preview is None:
+            query.cancel()
+        names = ", ".join(html.escape(s.name) for s in self._state.sources[:5])
+        more = f" and {len(self._state.sources) - 5} more" if len(self._state.sources) > 5 else ""
+        schema = ", ".join(
+            f"<code>{html.escape(n)}</code>: {html.escape(str(t))}" for n, t in self._lf.collect_schema().items()
+        )
+        rows = (
+            preview._repr_html_()
+            if preview is not None
+            else f"<p><i>No preview: the first {PREVIEW_ROWS} matching records were not found within "
+            f"{PREVIEW_SECONDS:g} s (a selective filter on a large file). Use .head(n).collect().</i></p>"
+        )
+        return (
+            f"<div><p><b>LogFrame</b> (lazy) over {names}{more}</p>"
+            f"<p style='font-size:smaller'>{schema}</p>{rows}</div>"
+        )
+
     def __repr__(self) -> str:
         names = ", ".join(s.name for s in self._state.sources[:3])
         more = f" and {len(self._state.sources) - 3} more" if len(self._state.sources) > 3 else ""
         return f"<LogFrame of {names}{more} (lazy; .collect() to read)>"
 
     # -- analysis ---------------------------------------------------------------------------
+
+    @property
+    def plot(self) -> PlotNamespace:
+        """Charts of these records: ``error_rate``, ``levels``, ``heatmap``, ``top`` (see :mod:`logframe.plot`)."""
+        from logframe.plot import PlotNamespace
+
+        return PlotNamespace(self)
 
     def stats(self) -> dict[str, Any]:
         """``total``, ``by_level``, ``by_container`` and the UTC ``time_range``, in one pass.

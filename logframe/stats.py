@@ -161,20 +161,30 @@ def error_rate(lf: pl.LazyFrame, every: str = "1m", by: str | list[str] | None =
         return pl.DataFrame(
             schema={"bucket": SCHEMA["timestamp"], **keys, "total": pl.UInt32, "errors": pl.UInt32, **rates}
         )
-    n, k, z2 = pl.col("total").cast(pl.Float64), pl.col("errors").cast(pl.Float64), Z_95**2
+    return counts.select("bucket", *names, "total", "errors", **wilson())
+
+
+def wilson(total: str = "total", errors: str = "errors") -> dict[str, pl.Expr]:
+    """``rate``, ``rate_low`` and ``rate_high`` (95% Wilson score interval) from count columns.
+
+    A bucket with no records has rate 0 and the uninformative interval [0, 1].
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> pl.DataFrame({"total": [4, 0], "errors": [1, 0]}).select(**wilson()).select(pl.all().round(4)).rows()
+    [(0.25, 0.0456, 0.6994), (0.0, 0.0, 1.0)]
+    """
+    n, k, z2 = pl.col(total).cast(pl.Float64), pl.col(errors).cast(pl.Float64), Z_95**2
     p = k / n
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = Z_95 * ((p * (1 - p) / n + z2 / (4 * n * n)).sqrt()) / (1 + z2 / n)
-    empty = pl.col("total") == 0
-    return counts.select(
-        "bucket",
-        *names,
-        "total",
-        "errors",
-        rate=pl.when(empty).then(0.0).otherwise(p),
-        rate_low=pl.when(empty).then(0.0).otherwise((centre - half).clip(0.0, 1.0)),
-        rate_high=pl.when(empty).then(1.0).otherwise((centre + half).clip(0.0, 1.0)),
-    )
+    empty = pl.col(total) == 0
+    return {
+        "rate": pl.when(empty).then(0.0).otherwise(p),
+        "rate_low": pl.when(empty).then(0.0).otherwise((centre - half).clip(0.0, 1.0)),
+        "rate_high": pl.when(empty).then(1.0).otherwise((centre + half).clip(0.0, 1.0)),
+    }
 
 
 def counts(lf: pl.LazyFrame, every: str = "1m", by: str | list[str] | None = "level") -> pl.DataFrame:

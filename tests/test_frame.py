@@ -145,3 +145,19 @@ def test_with_fields_and_head() -> None:
 
 def test_repr_does_not_scan() -> None:
     assert repr(logframe.scan([SAMPLE, SAMPLE, SAMPLE, SAMPLE])).endswith("and 1 more (lazy; .collect() to read)>")
+
+
+def test_notebook_display_shows_schema_and_first_rows() -> None:
+    page = logframe.scan(SAMPLE).filter(level="CRITICAL")._repr_html_()
+    assert "<b>LogFrame</b> (lazy) over" in page
+    assert "<code>fields</code>: List(Struct" in page
+    assert "out of memory" in page
+    assert "<small>shape: (4, 11)</small>" in page  # the four CRITICAL records
+
+
+def test_notebook_display_gives_up_on_a_slow_preview(monkeypatch: pytest.MonkeyPatch) -> None:
+    import logframe.frame as frame
+
+    monkeypatch.setattr(frame, "PREVIEW_SECONDS", 0.0)
+    page = logframe.scan([SAMPLE] * 50).filter(pod="nobody")._repr_html_()
+    assert "No preview" in page
