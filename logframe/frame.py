@@ -38,8 +38,10 @@ if TYPE_CHECKING:
 PREVIEW_ROWS = 5
 """Rows shown by the notebook display of a LogFrame."""
 
-PREVIEW_SECONDS = 2.0
-"""Time the notebook display may spend finding its preview rows."""
+PREVIEW_BYTES = 4 << 20
+"""Bytes the notebook display reads at most to find its preview rows (never the whole of a big file)."""
+
+Step = Callable[[pl.LazyFrame], pl.LazyFrame]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +112,12 @@ class LogFrame:
     ['ERROR', 'CRITICAL']
     """
 
-    __slots__ = ("_lf", "_state")
+    __slots__ = ("_lf", "_state", "_steps")
 
-    def __init__(self, lf: pl.LazyFrame, state: ScanState) -> None:
+    def __init__(self, lf: pl.LazyFrame, state: ScanState, steps: tuple[Step, ...] = ()) -> None:
         self._lf = lf
         self._state = state
+        self._steps = steps  # how this frame narrows the scan, replayed by the notebook preview
 
     # -- conversion -------------------------------------------------------------------------
 
@@ -140,8 +143,8 @@ class LogFrame:
         """
         return compacted(self._lf).collect(engine="streaming")
 
-    def _with(self, lf: pl.LazyFrame) -> LogFrame:
-        return LogFrame(lf, self._state)
+    def _with(self, step: Step) -> LogFrame:
+        return LogFrame(step(self._lf), self._state, (*self._steps, step))
 
     # -- narrowing --------------------------------------------------------------------------
 
@@ -175,7 +178,7 @@ class LogFrame:
             exprs.append(pl.col("timestamp") >= window_start(last, relative_to, newest))
         if not exprs:
             return self
-        return self._with(self._lf.filter(*exprs))
+        return self._with(lambda lf: lf.filter(*exprs))
 
     def where(self, query: str) -> LogFrame:
         """Keep records matching a query string (see :mod:`logframe.querylang`).
@@ -189,7 +192,8 @@ class LogFrame:
         """
         from logframe.querylang import compile_query
 
-        return self._with(self._lf.filter(compile_query(query)))
+        predicate = compile_query(query)
+        return self._with(lambda lf: lf.filter(predicate))
 
     def head(self, n: int = 10) -> LogFrame:
         """The first ``n`` records (in file order), still lazy.
@@ -200,7 +204,7 @@ class LogFrame:
         >>> logframe.scan("sample_logs.txt").head(3).collect()["line"].to_list()
         [1, 3, 4]
         """
-        return self._with(self._lf.head(n))
+        return self._with(lambda lf: lf.head(n))
 
     def with_fields(self, *names: str) -> LogFrame:
         """Add key-value fields as String columns of their own (e.g. to group or export them).
@@ -211,7 +215,7 @@ class LogFrame:
         >>> logframe.scan("sample_logs.txt").with_fields("tenant").lazy().select("tenant").head(1).collect().item()
         'company_a'
         """
-        return self._with(self._lf.with_columns(field(n) for n in names))
+        return self._with(lambda lf: lf.with_columns(field(n) for n in names))
 
     def _newest(self) -> dt.datetime | None:
         newest = self._lf.select(pl.col("timestamp").max()).collect(engine="streaming").item()
@@ -226,32 +230,27 @@ class LogFrame:
                 yield _record(row)
 
     def _repr_html_(self) -> str:
-        """Notebook display: sources, schema and the first rows, read within a time budget."""
+        """Notebook display: sources, schema and the first matching rows among the first few MiB read."""
         import html
-        import time
 
-        query = compacted(self._lf.head(PREVIEW_ROWS)).collect(background=True, engine="streaming")
-        deadline = time.monotonic() + PREVIEW_SECONDS
-        preview = query.fetch()
-        while preview is None and time.monotonic() < deadline:
-            time.sleep(0.02)
-            preview = query.fetch()
-        if preview is None:
-            query.cancel()
+        preview = scan_records(ScanState(self._state.sources, format=self._state.format, max_bytes=PREVIEW_BYTES))
+        for step in self._steps:
+            preview = step(preview)
+        rows = compacted(preview.head(PREVIEW_ROWS)).collect(engine="streaming")
         names = ", ".join(html.escape(s.name) for s in self._state.sources[:5])
         more = f" and {len(self._state.sources) - 5} more" if len(self._state.sources) > 5 else ""
         schema = ", ".join(
             f"<code>{html.escape(n)}</code>: {html.escape(str(t))}" for n, t in self._lf.collect_schema().items()
         )
-        rows = (
-            preview._repr_html_()
-            if preview is not None
-            else f"<p><i>No preview: the first {PREVIEW_ROWS} matching records were not found within "
-            f"{PREVIEW_SECONDS:g} s (a selective filter on a large file). Use .head(n).collect().</i></p>"
+        note = (
+            f"<p><i>No matching record in the first {PREVIEW_BYTES >> 20} MiB read; "
+            "<code>.head(n).collect()</code> searches the whole input.</i></p>"
+            if rows.is_empty()
+            else ""
         )
         return (
             f"<div><p><b>LogFrame</b> (lazy) over {names}{more}</p>"
-            f"<p style='font-size:smaller'>{schema}</p>{rows}</div>"
+            f"<p style='font-size:smaller'>{schema}</p>{rows._repr_html_()}{note}</div>"
         )
 
     def __repr__(self) -> str:

@@ -109,6 +109,8 @@ class ScanState:
     sources: list[FileSource]
     format: str = "auto"
     on_read: Callable[[int], None] | None = None
+    max_bytes: int | None = None
+    """Stop after reading about this many bytes (a preview); such a partial pass records no tally."""
     last_tally: Tally | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -155,6 +157,7 @@ def _batches(
     cast = [pl.col(c).cast(RAW_SCHEMA[c]) for c in wanted]
     tally = Tally()
     remaining = n_rows
+    consumed = 0
     for source in state.sources:
         counts = SourceTally(source.name, fmt.name)
         tally.sources.append(counts)
@@ -166,6 +169,7 @@ def _batches(
                 counts.lines += 1
                 next_line += 1
                 continue
+            consumed += len(chunk)
             lines, invalid = split_lines(chunk, next_line)
             next_line += lines.height
             counts.lines += lines.height
@@ -183,7 +187,7 @@ def _batches(
                 remaining -= batch.height
             if batch.height:
                 yield batch
-            if remaining == 0:
+            if remaining == 0 or (state.max_bytes is not None and consumed >= state.max_bytes):
                 return
     with state.lock:
         state.last_tally = tally

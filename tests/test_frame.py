@@ -155,9 +155,14 @@ def test_notebook_display_shows_schema_and_first_rows() -> None:
     assert "<small>shape: (4, 11)</small>" in page  # the four CRITICAL records
 
 
-def test_notebook_display_gives_up_on_a_slow_preview(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_notebook_display_reads_only_the_first_mebibytes(monkeypatch: pytest.MonkeyPatch) -> None:
     import logframe.frame as frame
+    import logframe.sources.files as files
 
-    monkeypatch.setattr(frame, "PREVIEW_SECONDS", 0.0)
-    page = logframe.scan([SAMPLE] * 50).filter(pod="nobody")._repr_html_()
-    assert "No preview" in page
+    monkeypatch.setattr(files, "CHUNK_SIZE", 1024)
+    monkeypatch.setattr(frame, "PREVIEW_BYTES", 1)
+    logs = logframe.scan([SAMPLE, SAMPLE]).filter(line=140)
+    assert "No matching record in the first" in logs._repr_html_()  # line 140 is far past the first 1 KiB chunk
+    assert logs.collect().height == 2
+    monkeypatch.setattr(frame, "PREVIEW_BYTES", 4 << 20)
+    assert "<small>shape: (2, 11)</small>" in logs._repr_html_()
