@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 DEMO_OUT := out
 
-.PHONY: demo test lint types unit setup bench bench-data clean
+.PHONY: demo test lint types unit setup bench bench-data docs clean
 BENCH_DATA := bench/data/logs_100k.jsonl bench/data/logs_1m.jsonl
 
 $(STAMP): pyproject.toml
@@ -29,14 +29,18 @@ demo: $(STAMP)
 test: $(STAMP) lint types unit
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check logframe tests bench
-	$(VENV)/bin/ruff format --check logframe tests bench
+	$(VENV)/bin/ruff check logframe tests bench docs
+	$(VENV)/bin/ruff format --check logframe tests bench docs
 
 types: $(STAMP)
 	$(VENV)/bin/mypy
 
 unit: $(STAMP)
 	$(PY) -m pytest
+
+## The chart images of the README, drawn from sample_logs.txt.
+docs: $(STAMP)
+	$(PY) docs/charts.py
 
 ## Generated inputs for the benchmarks (not committed): 100k, 1M and 10M lines.
 bench-data: $(BENCH_DATA) bench/data/logs_10m.jsonl

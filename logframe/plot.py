@@ -127,15 +127,22 @@ class PlotNamespace:
         for i, group in enumerate(groups):
             colour = OKABE_ITO[i % len(OKABE_ITO)]
             label = str(group[by][0]) if by is not None else "all records"
-            x = _naive_utc(group["bucket"])
-            ax.plot(x, group["rate"].to_list(), color=colour, label=label, linewidth=1.5)
-            ax.fill_between(x, group["rate_low"].to_list(), group["rate_high"].to_list(), color=colour, alpha=0.15)
+            # An empty bucket has no rate to show: a gap in the line and no band (not the [0, 1] of the frame).
+            seen = group.with_columns(
+                [
+                    pl.when(pl.col("total") > 0).then(pl.col(c)).otherwise(float("nan"))
+                    for c in ("rate", "rate_low", "rate_high")
+                ]
+            )
+            x = _naive_utc(seen["bucket"])
+            ax.plot(x, seen["rate"].to_list(), color=colour, label=label, linewidth=1.5, marker=".")
+            ax.fill_between(x, seen["rate_low"].to_list(), seen["rate_high"].to_list(), color=colour, alpha=0.12)
         ax.set_ylim(0, 1)
         ax.set_ylabel("error rate")
         ax.set_title(f"Error rate (ERROR + CRITICAL) per {every}" + (f" by {by}" if by else "") + ", 95% Wilson band")
         _time_axis(ax)
         if groups and by is not None:
-            ax.legend(loc="upper left", frameon=False)
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
         return ax
 
     def levels(self, every: str = "1m", ax: Axes | None = None) -> Axes:
@@ -157,14 +164,18 @@ class PlotNamespace:
         names = [name for name in LEVEL_COLOURS if name in wide.columns]
         ax = _axes(ax)
         if names:
+            # Steps are drawn from each bucket's start; repeat the last row at its end so it shows.
+            width = wide.select(pl.col("bucket").diff().min()).item() if wide.height > 1 else None
+            end = (pl.col("bucket") + (width or pl.duration(minutes=1))).cast(wide.schema["bucket"])
+            closed = pl.concat([wide, wide.tail(1).with_columns(end)])
             ax.stackplot(
-                _naive_utc(wide["bucket"]),
-                *[wide[name].to_list() for name in names],
+                _naive_utc(closed["bucket"]),
+                *[closed[name].to_list() for name in names],
                 labels=names,
                 colors=[LEVEL_COLOURS[name] for name in names],
                 step="post",
             )
-            ax.legend(loc="upper left", frameon=False, ncols=len(names))
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
         ax.set_ylabel("records")
         ax.set_title(f"Records per {every} by level")
         _time_axis(ax)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 
@@ -15,7 +16,7 @@ import polars as pl
 
 import logframe
 from logframe.plot import LEVEL_COLOURS, OTHER, fold
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, Writer, record
 
 
 @pytest.fixture
@@ -86,3 +87,14 @@ def test_charts_of_an_empty_frame_do_not_fail(logs: logframe.LogFrame) -> None:
     assert len(empty.plot.error_rate(every="1m").lines) == 0
     assert len(empty.plot.levels().collections) == 0
     assert len(empty.plot.heatmap().images) == 0
+
+
+def test_empty_buckets_are_gaps_not_bands(write: Writer) -> None:
+    logs = logframe.scan(
+        write([record("ERROR:a:x", "2025-10-07T16:00:00Z"), record("INFO:a:y", "2025-10-07T16:03:00Z")])
+    )
+    ax = logs.plot.error_rate(every="1m")
+    y = list(ax.lines[0].get_ydata())
+    assert y[0] == 1.0
+    assert y[3] == 0.0
+    assert all(math.isnan(v) for v in y[1:3])
