@@ -8,9 +8,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-import logframe  # noqa: E402
+import logframe
 
 HERE = Path(__file__).resolve().parent
 
