@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 DEMO_OUT := out
 
-.PHONY: demo test lint types unit setup bench bench-data docs clean
+.PHONY: demo test lint types unit setup bench bench-data bench-patterns docs clean
 BENCH_DATA := bench/data/logs_100k.jsonl bench/data/logs_1m.jsonl
 
 $(STAMP): pyproject.toml
@@ -37,6 +37,10 @@ types: $(STAMP)
 
 unit: $(STAMP)
 	$(PY) -m pytest
+
+## Grouping accuracy of template mining on the Loghub samples (../shared/loghub), logframe vs drain3.
+bench-patterns: $(STAMP)
+	POLARS_MAX_THREADS=1 $(PY) -m bench.patterns
 
 ## The chart images of the README, drawn from sample_logs.txt.
 docs: $(STAMP)

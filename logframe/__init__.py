@@ -20,6 +20,7 @@ if "polars" not in _sys.modules:
 
 from logframe.errors import FormatError, LogframeError, QueryError, SourceError
 from logframe.frame import LogFrame, LogParser, Record, scan
+from logframe.patterns import mine_templates
 from logframe.query import all_of, any_of, field
 from logframe.schema import LEVELS, SCHEMA
 
@@ -38,5 +39,6 @@ __all__ = [
     "all_of",
     "any_of",
     "field",
+    "mine_templates",
     "scan",
 ]

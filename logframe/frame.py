@@ -316,6 +316,20 @@ class LogFrame:
         """
         return stats.counts(self._lf, every, by)
 
+    def patterns(self) -> pl.DataFrame:
+        """Message templates with counts, first/last seen, counts by level and an example; see :mod:`logframe.patterns`.
+
+        Examples
+        --------
+        >>> import logframe
+        >>> top = logframe.scan("sample_logs.txt").filter(level="ERROR").patterns().row(0, named=True)
+        >>> top["template"], top["count"]
+        ('Connection failed tenant=<*> retry_count=<*> host=<*>', 30)
+        """
+        from logframe.patterns import summarise
+
+        return summarise(self._lf)
+
     def top(self, name: str, n: int = 10) -> pl.DataFrame:
         """The ``n`` most frequent values of a column or key-value field.
 

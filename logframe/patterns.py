@@ -1,0 +1,174 @@
+"""Log templates: group messages that differ only in their variable parts.
+
+Two steps, one configuration for every input:
+
+1. **Mask** the obvious variables with vectorised Polars expressions: the values of ``key=value``
+   pairs, quoted strings, UUIDs, IP addresses (with ports), hex numbers, paths and URLs, and numbers
+   (also inside identifiers: ``blk_-6952`` → ``blk_<*>``).
+2. **Cluster the distinct masked strings** (usually far fewer than the messages) with a Drain-style
+   fixed-depth tree: messages with the same number of tokens and the same first :data:`DEPTH` tokens
+   share a leaf; in a leaf a message joins the most similar template if it shares at least
+   :data:`SIMILARITY` of the template's constant tokens, and the positions that differ become ``<*>``.
+   As in Drain, a variable word without digits among the first :data:`DEPTH` tokens
+   (``User root logged in`` / ``User admin logged in``) keeps the messages apart.
+
+Examples
+--------
+>>> from logframe.patterns import mine_templates
+>>> mine_templates(["Connection to 10.0.0.1:5432 failed after 3 retries",
+...                 "Connection to 10.0.0.7:5432 failed after 12 retries",
+...                 "User alice logged in"])["template"].to_list()
+['Connection to <*> failed after <*> retries', 'Connection to <*> failed after <*> retries', 'User alice logged in']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import polars as pl
+
+WILDCARD = "<*>"
+
+SIMILARITY = 0.7
+"""Share of a template's constant tokens a message must share to join it."""
+
+DEPTH = 2
+"""Leading tokens (besides the token count) that key a leaf; tokens with digits or ``<*>`` count as ``<*>``."""
+
+_MASKS: tuple[tuple[str, str], ...] = (
+    (r"(?i)\b[a-z][a-z0-9+.\-]*://\S+", WILDCARD),  # URLs
+    (r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", WILDCARD),  # quoted strings
+    (r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", WILDCARD),  # UUIDs
+    (r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", WILDCARD),  # IPv4 with optional port
+    (r"(?i)\b0x[0-9a-f]+\b", WILDCARD),  # hex literals
+    (r"(?i)\b[0-9a-f]*\d[0-9a-f]*[a-f][0-9a-f]*\b|\b[0-9a-f]*[a-f][0-9a-f]*\d[0-9a-f]*\b", WILDCARD),  # hex with digits
+    (r"(?:^|\s)/\S*", " " + WILDCARD),  # absolute paths
+    (r"=[^\s,;]+", "=" + WILDCARD),  # key=value values
+    (r"-?\d+(?:\.\d+)?", WILDCARD),  # numbers, also inside identifiers
+)
+
+
+def mask(messages: pl.Expr) -> pl.Expr:
+    """Replace the obvious variable parts of messages with ``<*>`` (see the module docstring).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> s = pl.Series(["GET /api/cases/17 took 45ms id=0x1f user='bob'"])
+    >>> pl.select(mask(pl.lit(s))).item()
+    'GET <*> took <*>ms id=<*> user=<*>'
+    """
+    masked = messages
+    for pattern, replacement in _MASKS:
+        masked = masked.str.replace_all(pattern, replacement)
+    return masked.str.replace_all(r"(?:<\*>)+", WILDCARD).str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+@dataclass
+class _Cluster:
+    tokens: list[str]
+    ident: int
+
+
+@dataclass
+class _Tree:
+    """Leaves keyed by (token count, first token); clusters in creation order."""
+
+    leaves: dict[tuple[int | str, ...], list[_Cluster]] = field(default_factory=dict)
+    clusters: list[_Cluster] = field(default_factory=list)
+
+    def add(self, tokens: list[str]) -> _Cluster:
+        path = tuple(WILDCARD if WILDCARD in t or any(c.isdigit() for c in t) else t for t in tokens[:DEPTH])
+        leaf = self.leaves.setdefault((len(tokens), *path), [])
+        best, best_score = None, -1.0
+        for cluster in leaf:
+            score = _similarity(cluster.tokens, tokens)
+            if score > best_score:
+                best, best_score = cluster, score
+        if best is not None and best_score >= SIMILARITY:
+            best.tokens = [a if a == b else WILDCARD for a, b in zip(best.tokens, tokens, strict=True)]
+            return best
+        cluster = _Cluster(list(tokens), len(self.clusters))
+        leaf.append(cluster)
+        self.clusters.append(cluster)
+        return cluster
+
+
+def _similarity(template: list[str], tokens: list[str]) -> float:
+    if not tokens:
+        return 1.0
+    same = sum(1 for a, b in zip(template, tokens, strict=True) if a == b and a != WILDCARD)
+    constants = sum(1 for a in template if a != WILDCARD) or 1
+    return same / constants
+
+
+def mine_templates(messages: pl.Series | Sequence[str | None]) -> pl.DataFrame:
+    """One row per message, in order: ``template_id`` and ``template`` (variables as ``<*>``).
+
+    Only the distinct masked messages are clustered, so a million messages of a few hundred
+    shapes cost little more than masking them.
+
+    Examples
+    --------
+    >>> mine_templates(["disk 91% full on /dev/sda1", "disk 97% full on /dev/sdb2", None]).rows()
+    [(0, 'disk <*>% full on <*>'), (0, 'disk <*>% full on <*>'), (None, None)]
+    """
+    series = messages if isinstance(messages, pl.Series) else pl.Series(list(messages), dtype=pl.String)
+    frame = pl.DataFrame({"masked": series.cast(pl.String)}).with_columns(pl.col("masked").pipe(mask))
+    distinct = frame.select(pl.col("masked").drop_nulls().unique(maintain_order=True)).to_series().to_list()
+    tree = _Tree()
+    assigned = [tree.add(text.split(" ") if text else []) for text in distinct]
+    lookup = pl.DataFrame(
+        {"masked": distinct, "template_id": [c.ident for c in assigned]},
+        schema={"masked": pl.String, "template_id": pl.UInt32},
+    )
+    templates = pl.DataFrame(
+        {"template_id": [c.ident for c in tree.clusters], "template": [" ".join(c.tokens) for c in tree.clusters]},
+        schema={"template_id": pl.UInt32, "template": pl.String},
+    )
+    return (
+        frame.join(lookup, on="masked", how="left", maintain_order="left")
+        .join(templates, on="template_id", how="left", maintain_order="left")
+        .select("template_id", "template")
+    )
+
+
+def summarise(lf: pl.LazyFrame) -> pl.DataFrame:
+    """Templates of the records' messages with counts, time span, counts by level and an example.
+
+    One streaming pass groups the records by masked message (few distinct values); only those are
+    clustered, then rolled up per template. Most frequent template first.
+    """
+    from logframe.schema import LEVELS
+
+    by_level = [(pl.col("level") == level).sum().cast(pl.UInt32).alias(level) for level in LEVELS]
+    per_masked = (
+        lf.filter(pl.col("message").is_not_null())
+        .group_by(mask(pl.col("message")).alias("masked"))
+        .agg(
+            pl.len().cast(pl.UInt32).alias("count"),
+            pl.col("timestamp").min().alias("first_seen"),
+            pl.col("timestamp").max().alias("last_seen"),
+            pl.col("message").first().alias("example"),
+            *by_level,
+        )
+        .sort("first_seen", "masked", nulls_last=True)
+        .collect(engine="streaming")
+    )
+    tree = _Tree()
+    ids = [tree.add(text.split(" ") if text else []).ident for text in per_masked["masked"]]
+    templates = {c.ident: " ".join(c.tokens) for c in tree.clusters}
+    grouped = per_masked.with_columns(template=pl.Series([templates[i] for i in ids], dtype=pl.String))
+    return (
+        grouped.sort("count", descending=True)
+        .group_by("template", maintain_order=True)
+        .agg(
+            pl.col("count").sum(),
+            pl.col("first_seen").min(),
+            pl.col("last_seen").max(),
+            *[pl.col(level).sum() for level in LEVELS],
+            pl.col("example").first(),
+        )
+        .sort(["count", "template"], descending=[True, False])
+    )
