@@ -93,6 +93,17 @@ def compacted(lf: pl.LazyFrame) -> pl.LazyFrame:
     return lf.with_columns(copies) if copies else lf
 
 
+def _duration(window: str | dt.timedelta) -> dt.timedelta:
+    """A window as a timedelta: a timedelta, or a duration string such as ``"30m"``, ``"2h"``, ``"1d"``."""
+    if isinstance(window, dt.timedelta):
+        return window
+    units = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+    number, unit = window[:-1], window[-1:]
+    if not number.isdigit() or unit not in units or int(number) == 0:
+        raise QueryError(f"window={window!r} is not a duration; use e.g. '30m', '2h', '1d' (units s, m, h, d, w)")
+    return dt.timedelta(**{units[unit]: int(number)})
+
+
 def _record(row: dict[str, Any]) -> Record:
     pairs = row.pop("fields") or []
     fields: dict[str, str | None] = {}
@@ -329,6 +340,42 @@ class LogFrame:
         from logframe.patterns import summarise
 
         return summarise(self._lf)
+
+    def compare(
+        self,
+        baseline: LogFrame | None = None,
+        *,
+        at: str | dt.datetime | None = None,
+        window: str | dt.timedelta | None = None,
+        by: Sequence[str] | None = None,
+    ) -> pl.DataFrame:
+        """What changed against a baseline: templates and field values ranked by the error increase they explain.
+
+        Pass another frame as ``baseline``, or split this one at a time ``at`` (the baseline is the
+        ``window`` before it, the current window the ``window`` from it; without ``window``,
+        everything before and everything from). ``by`` picks the dimensions (default: template,
+        tenant, pod, container, component). See :mod:`logframe.compare`.
+
+        Examples
+        --------
+        >>> import logframe
+        >>> logs = logframe.scan("sample_logs.txt")
+        >>> top = logs.compare(at="2025-10-07T16:40:00Z", window="30m", by=["tenant"]).row(0, named=True)
+        >>> top["value"], top["base_errors"], top["errors"], top["new"]
+        ('company-b', 0, 33, False)
+        """
+        from logframe.compare import DIMENSIONS, compare, split_at
+        from logframe.timestamps import to_utc
+
+        if (baseline is None) == (at is None):
+            raise QueryError("compare needs either a baseline frame or at=<time> to split this frame, not both")
+        dimensions = tuple(by) if by is not None else DIMENSIONS
+        if baseline is not None:
+            return compare(self._lf, baseline.lazy(), dimensions)
+        span = _duration(window) if window is not None else None
+        before, after = split_at(to_utc(at), span)  # type: ignore[arg-type]
+        minutes = (span.total_seconds() / 60, span.total_seconds() / 60) if span is not None else None
+        return compare(self.filter(**after).lazy(), self.filter(**before).lazy(), dimensions, minutes)
 
     def top(self, name: str, n: int = 10) -> pl.DataFrame:
         """The ``n`` most frequent values of a column or key-value field.
