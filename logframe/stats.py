@@ -116,11 +116,41 @@ Z_95 = 1.959963984540054
 """The normal quantile of a two-sided 95% interval."""
 
 
+MAX_GRID = 5_000_000
+"""Most rows a zero-filled time series may have (buckets × groups) before it is refused."""
+
+_UNIT_SECONDS = {
+    "ns": 1e-9,
+    "us": 1e-6,
+    "ms": 1e-3,
+    "s": 1,
+    "m": 60,
+    "h": 3600,
+    "d": 86400,
+    "w": 604800,
+    "mo": 28 * 86400,
+    "q": 89 * 86400,
+    "y": 365 * 86400,
+}
+
+
+def _seconds(every: str) -> float:
+    """The (shortest) length of a bucket in seconds, for sizing; calendar units count as their shortest."""
+    return sum(float(n) * _UNIT_SECONDS[u] for n, u in re.findall(r"(\d+)(ns|us|ms|mo|s|m|h|d|w|q|y)", every))
+
+
 def _zero_filled(agg: pl.DataFrame, every: str, by: list[str], counts: list[str]) -> pl.DataFrame:
     """Every bucket from the first to the last, for every group seen, with zero counts where empty."""
     if agg.is_empty():
         return agg
     first, last = agg.select(first=pl.col("bucket").min(), last=pl.col("bucket").max()).row(0)
+    groups = agg.select(by).n_unique() if by else 1
+    rows = ((last - first).total_seconds() / _seconds(every) + 1) * groups
+    if rows > MAX_GRID:
+        raise QueryError(
+            f"every={every!r} over {last - first} with {groups} group(s) makes ~{rows:,.0f} rows; "
+            f"use a longer every= (or fewer groups) to stay under {MAX_GRID:,}"
+        )
     buckets = pl.datetime_range(first, last, every, time_unit="ns", time_zone="UTC", eager=True).to_frame("bucket")
     grid = buckets.join(agg.select(by).unique(), how="cross") if by else buckets
     full = grid.join(agg, on=["bucket", *by], how="left", nulls_equal=True)

@@ -141,3 +141,12 @@ def test_counts_zero_filled(logs: logframe.LogFrame) -> None:
         (dt.datetime(2025, 10, 7, 15, tzinfo=UTC), 1),
         (dt.datetime(2025, 10, 7, 16, tzinfo=UTC), 3),
     ]
+
+
+def test_a_time_series_too_large_to_hold_is_refused(write: Writer) -> None:
+    logs = logframe.scan(
+        write([record("INFO:a:x", "2025-10-01T00:00:00Z"), record("INFO:a:y", "2025-11-01T00:00:00Z")])
+    )
+    with pytest.raises(QueryError, match="use a longer every="):
+        logs.error_rate(every="100ms")
+    assert logs.counts(every="1h", by=None).height == 31 * 24 + 1
