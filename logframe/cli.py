@@ -46,7 +46,10 @@ class Output(StrEnum):
     parquet = "parquet"
 
 
-Files = Annotated[list[str], typer.Argument(help="Log files or globs ('logs/*.jsonl.gz').", show_default=False)]
+Files = Annotated[
+    list[str],
+    typer.Argument(help="Log files, directories, globs ('logs/*.jsonl.gz'), or - for stdin.", show_default=False),
+]
 LogFormat = Annotated[str, typer.Option("--log-format", help="Input log format: auto or cloudwatch.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a readable summary.")]
 ShowProgress = Annotated[
@@ -64,17 +67,18 @@ def _fail(message: str) -> None:
 def _opened(files: list[str], log_format: str, progress: bool | None) -> Iterator[LogFrame]:
     """Scan ``files``, with a byte progress bar on stderr for big inputs; turn bad calls into exit 2."""
     try:
-        total = sum(source.size() for source in expand(files))
+        sources = expand(files)  # once: standard input can be read only once
+        total = sum(source.size() for source in sources)
         show = progress if progress is not None else (total >= PROGRESS_MIN_BYTES and sys.stderr.isatty())
         if not show:
-            yield logframe.scan(files, format=log_format)
+            yield logframe.scan(sources, format=log_format)
             return
         from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
 
         columns = (BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
         with Progress(*columns, transient=True, console=_stderr_console()) as bar:
             task = bar.add_task("reading", total=total)
-            yield logframe.scan(files, format=log_format, on_read=lambda n: bar.advance(task, n))
+            yield logframe.scan(sources, format=log_format, on_read=lambda n: bar.advance(task, n))
     except LogframeError as error:
         _fail(str(error))
 

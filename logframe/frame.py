@@ -29,7 +29,7 @@ from logframe.errors import QueryError
 from logframe.query import KEYWORDS, all_of, field, window_start
 from logframe.reader import ScanState, scan_records
 from logframe.schema import FIELDS_DTYPE
-from logframe.sources.files import PathLike, expand
+from logframe.sources.files import FileSource, PathLike, expand
 
 if TYPE_CHECKING:
     from logframe.plot import PlotNamespace
@@ -485,7 +485,7 @@ class LogFrame:
 
 
 def scan(
-    source: PathLike | Sequence[PathLike],
+    source: PathLike | FileSource | Sequence[PathLike | FileSource],
     *,
     format: str = "auto",
     on_read: Callable[[int], None] | None = None,
@@ -495,8 +495,9 @@ def scan(
     Parameters
     ----------
     source
-        A path, a glob (``"logs/*.jsonl"``, ``"logs/**/*.gz"``) or a list of them;
-        ``.gz`` and ``.bz2`` files are decompressed as they are read.
+        A path, a directory (read recursively), a glob (``"logs/*.jsonl"``, ``"logs/**/*.gz"``),
+        ``"-"`` for standard input, or a list of them; ``.gz``, ``.bz2`` and ``.zst`` files are
+        decompressed as they are read.
     format
         ``"auto"`` or ``"cloudwatch"`` (Kubernetes JSON lines as CloudWatch stores them).
     on_read

@@ -58,3 +58,11 @@ def test_bad_arguments_exit_non_zero_with_a_message() -> None:
     parquet_to_terminal = runner.invoke(app, ["query", "sample_logs.txt", "-f", "parquet"])
     assert parquet_to_terminal.exit_code == 2
     assert runner.invoke(app, ["query", "sample_logs.txt", "-f", "xml"]).exit_code == 2
+
+
+def test_stats_reads_stdin() -> None:
+    from tests.conftest import SAMPLE
+
+    result = runner.invoke(app, ["stats", "-", "--json"], input=SAMPLE.read_bytes())
+    assert result.exit_code == 0
+    assert json.loads(result.output)["total"] == 137

@@ -9,10 +9,14 @@ Examples
 
 from __future__ import annotations
 
+import atexit
 import bz2
 import glob
 import gzip
 import os
+import shutil
+import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,24 +39,38 @@ OVERSIZED = None
 """What :func:`read_chunks` yields in place of a line longer than ``max_line``."""
 
 _GLOB_CHARS = frozenset("*?[")
+
+
+def _zstd(raw: BinaryIO) -> IO[bytes]:
+    import zstandard
+
+    return cast(IO[bytes], zstandard.ZstdDecompressor().stream_reader(raw))
+
+
 _OPENERS: dict[str, Callable[[BinaryIO], IO[bytes]]] = {
     ".gz": lambda raw: cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb")),
     ".bz2": lambda raw: cast(IO[bytes], bz2.BZ2File(raw, mode="rb")),
+    ".zst": _zstd,
+    ".zstd": _zstd,
 }
+
+STDIN = "-"
+"""The source name that means standard input."""
 
 PathLike = str | os.PathLike[str]
 
 
 @dataclass(frozen=True)
 class FileSource:
-    """One local file to read, plain or compressed (by extension: ``.gz``, ``.bz2``)."""
+    """One local file to read, plain or compressed (by extension: ``.gz``, ``.bz2``, ``.zst``)."""
 
     path: Path
+    label: str | None = None
 
     @property
     def name(self) -> str:
-        """The name records carry in their ``source`` column."""
-        return str(self.path)
+        """The name records carry in their ``source`` column (``<stdin>`` for standard input)."""
+        return self.label or str(self.path)
 
     def size(self) -> int:
         """Size on disk in bytes (compressed size for compressed files)."""
@@ -113,25 +131,57 @@ def read_chunks(
         yield carry
 
 
-def expand(source: PathLike | Sequence[PathLike]) -> list[FileSource]:
-    """Turn a path, a glob, or a list of them into files, checking each exists.
+def spool_stdin(stream: IO[bytes] | None = None) -> FileSource:
+    """Copy standard input to a temporary file (removed at exit), a chunk at a time.
+
+    A LogFrame reads its sources again on every collect; a pipe can be read only once.
+    """
+    stream = stream if stream is not None else sys.stdin.buffer
+    handle = tempfile.NamedTemporaryFile(prefix="logframe-stdin-", suffix=".log", delete=False)  # noqa: SIM115
+    with handle:
+        shutil.copyfileobj(stream, handle, CHUNK_SIZE)
+    atexit.register(Path(handle.name).unlink, missing_ok=True)
+    return FileSource(Path(handle.name), label="<stdin>")
+
+
+def _directory(path: Path) -> list[FileSource]:
+    found = sorted(
+        p
+        for p in path.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    )
+    if not found:
+        raise SourceError(f"the directory {str(path)!r} contains no files")
+    return [FileSource(p) for p in found]
+
+
+def expand(source: PathLike | FileSource | Sequence[PathLike | FileSource]) -> list[FileSource]:
+    """Turn a path, a glob, a directory (read recursively), ``-`` (stdin), or a list of them into files.
+
+    Hidden files and folders (names starting with ``.``) inside a directory are left out.
 
     Raises
     ------
     SourceError
-        If a path does not exist, is a directory, or a glob matches nothing.
+        If a path does not exist, a glob matches nothing, or a directory holds no files.
 
     Examples
     --------
     >>> expand("sample_logs.txt")[0].name
     'sample_logs.txt'
     """
-    items: Sequence[PathLike] = [source] if isinstance(source, str | os.PathLike) else source
+    items: Sequence[PathLike | FileSource] = [source] if isinstance(source, str | os.PathLike | FileSource) else source
     if not items:
         raise SourceError("no source given: pass a path, a glob such as 'logs/*.jsonl', or a list of paths")
     files: list[FileSource] = []
     for item in items:
+        if isinstance(item, FileSource):
+            files.append(item)
+            continue
         text = os.fspath(item)
+        if text == STDIN:
+            files.append(spool_stdin())
+            continue
         if _GLOB_CHARS & set(text) and not os.path.exists(text):
             matches = sorted(glob.glob(text, recursive=True))
             if not matches:
@@ -140,8 +190,7 @@ def expand(source: PathLike | Sequence[PathLike]) -> list[FileSource]:
             continue
         path = Path(text)
         if not path.exists():
-            raise SourceError(f"no such file: {text!r} (pass a path, a glob such as 'logs/*.jsonl', or a list)")
-        if path.is_dir():
-            raise SourceError(f"{text!r} is a directory; pass a glob such as '{text}/*.log' to read its files")
-        files.append(FileSource(path))
+            accepted = "a path, a directory, a glob such as 'logs/*.jsonl', '-' for stdin, or a list"
+            raise SourceError(f"no such file: {text!r} (pass {accepted})")
+        files.extend(_directory(path) if path.is_dir() else [FileSource(path)])
     return files
