@@ -26,7 +26,7 @@ import polars as pl
 from polars.io.plugins import register_io_source
 
 from logframe.formats import get_format
-from logframe.messages import parse_messages
+from logframe.messages import level_of, parse_messages
 from logframe.schema import RAW_SCHEMA, SCHEMA
 from logframe.sources.files import FileSource
 from logframe.timestamps import parse_timestamp
@@ -179,7 +179,10 @@ def _batches(
             rejected = pl.concat([lines.filter(blank).select("line", reason=pl.lit("blank")), decoded.rejected])
             tally.add_skipped(counts, rejected, lines)
             counts.records += decoded.records.height
-            batch = decoded.records.with_columns(source=pl.lit(source.name)).select(cast)
+            missing = [
+                pl.lit(None, RAW_SCHEMA[c]).alias(c) for c in wanted if c not in {*decoded.records.columns, "source"}
+            ]
+            batch = decoded.records.with_columns(*missing, source=pl.lit(source.name)).select(cast)
             if predicate is not None:
                 batch = batch.filter(predicate)
             if remaining is not None:
@@ -206,9 +209,22 @@ def scan_raw(state: ScanState) -> pl.LazyFrame:
 
 
 def to_records(raw: pl.LazyFrame) -> pl.LazyFrame:
-    """Parse raw columns into the record schema (:data:`logframe.schema.SCHEMA`)."""
-    with_time = raw.with_columns(parse_timestamp(pl.col("time")).alias("timestamp"))
-    return parse_messages(with_time, "log").select([pl.col(name).cast(dtype) for name, dtype in SCHEMA.items()])
+    """Parse raw columns into the record schema (:data:`logframe.schema.SCHEMA`).
+
+    A level given by the format (``raw_level``) wins over one found in the message; the format's
+    ``attrs`` come first in ``fields``, then the message's own key-values.
+    """
+    staged = raw.with_columns(
+        parse_timestamp(pl.col("time")).alias("timestamp"),
+        pl.col("raw_level").str.strip_chars().str.to_uppercase().alias("_explicit_level"),
+    )
+    parsed = parse_messages(staged, "log").with_columns(
+        level=pl.coalesce(level_of(pl.col("_explicit_level")), pl.col("level")),
+        fields=pl.when(pl.col("attrs").is_null())
+        .then(pl.col("fields"))
+        .otherwise(pl.concat_list(pl.col("attrs"), pl.col("fields"))),
+    )
+    return parsed.select([pl.col(name).cast(dtype) for name, dtype in SCHEMA.items()])  # drops _explicit_level
 
 
 def scan_records(state: ScanState) -> pl.LazyFrame:

@@ -92,8 +92,16 @@ RAW_SCHEMA: dict[str, pl.DataType] = {
     "namespace": pl.String(),
     "pod": pl.String(),
     "container": pl.String(),
+    "raw_level": pl.String(),
+    "attrs": FIELDS_DTYPE,
 }
-"""The columns a format decoder produces before message/time parsing."""
+"""The columns a format decoder produces before message/time parsing.
+
+``raw_level`` is a level word given by the format itself (logfmt's ``level=``), which wins over a
+level found in the message; ``attrs`` are structured key-values the format carries beside the message,
+listed in ``fields`` before those parsed from the message. A format leaves out what it does not have:
+the reader fills those columns with nulls.
+"""
 
 
 def normalise_level(name: str) -> str | None:

@@ -149,7 +149,7 @@ def test_unknown_format_is_a_clear_error() -> None:
 
 def test_projection_reads_only_what_a_query_needs() -> None:
     plan = logframe.scan("sample_logs.txt").lazy().select("container").explain()
-    assert "PROJECT 1/8 COLUMNS" in plan
+    assert "PROJECT 1/10 COLUMNS" in plan
 
 
 def test_split_lines_numbers_and_strips() -> None:

@@ -127,7 +127,9 @@ def _decode_checked(candidates: pl.DataFrame, columns: list[str], validate_first
         records = _json_decode(candidates["text"], columns)
         if records is None:
             records = _path_match(candidates["text"], columns)
-    records = candidates.select("line").hstack(records.select(columns).get_columns())
+    records = candidates.select("line").hstack(
+        records.select([c for c in columns if c in records.columns]).get_columns()
+    )
     return Decoded(records=records, rejected=rejected)
 
 
