@@ -27,7 +27,7 @@ import polars as pl
 from logframe import export, stats
 from logframe.errors import QueryError
 from logframe.query import KEYWORDS, all_of, field, window_start
-from logframe.reader import ScanState, scan_records
+from logframe.reader import ScanState, choose_formats, scan_records
 from logframe.schema import FIELDS_DTYPE
 from logframe.sources.files import FileSource, PathLike, expand
 
@@ -244,7 +244,7 @@ class LogFrame:
         """Notebook display: sources, schema and the first matching rows among the first few MiB read."""
         import html
 
-        preview = scan_records(ScanState(self._state.sources, format=self._state.format, max_bytes=PREVIEW_BYTES))
+        preview = scan_records(ScanState(self._state.sources, self._state.formats, max_bytes=PREVIEW_BYTES))
         for step in self._steps:
             preview = step(preview)
         rows = compacted(preview.head(PREVIEW_ROWS)).collect(engine="streaming")
@@ -499,7 +499,8 @@ def scan(
         ``"-"`` for standard input, or a list of them; ``.gz``, ``.bz2`` and ``.zst`` files are
         decompressed as they are read.
     format
-        ``"auto"`` or ``"cloudwatch"`` (Kubernetes JSON lines as CloudWatch stores them).
+        ``"auto"`` (detected per source from its first lines, see :func:`logframe.formats.detect`),
+        ``"cloudwatch"`` (Kubernetes JSON lines as CloudWatch stores them) or ``"logfmt"``.
     on_read
         Called with the number of bytes read from disk as reading goes on (for progress bars).
 
@@ -507,6 +508,8 @@ def scan(
     ------
     SourceError
         If a file does not exist or a glob matches nothing (checked now, not at collect).
+    FormatError
+        If ``format`` is unknown, or ``"auto"`` cannot tell a source's format.
 
     Examples
     --------
@@ -514,10 +517,8 @@ def scan(
     >>> logframe.scan("sample_logs.txt")
     <LogFrame of sample_logs.txt (lazy; .collect() to read)>
     """
-    from logframe.formats import get_format
-
-    get_format(format)
-    state = ScanState(expand(source), format=format, on_read=on_read)
+    sources = expand(source)
+    state = ScanState(sources, choose_formats(sources, format), on_read=on_read)
     return LogFrame(scan_records(state), state)
 
 

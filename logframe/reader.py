@@ -25,7 +25,7 @@ from typing import Any
 import polars as pl
 from polars.io.plugins import register_io_source
 
-from logframe.formats import get_format
+from logframe.formats import SAMPLE_LINES, detect, get_format
 from logframe.messages import level_of, parse_messages
 from logframe.schema import RAW_SCHEMA, SCHEMA
 from logframe.sources.files import FileSource
@@ -43,6 +43,7 @@ class SourceTally:
 
     source: str
     format: str
+    why: str = ""
     lines: int = 0
     records: int = 0
     invalid_utf8: int = 0
@@ -93,6 +94,7 @@ class Tally:
                 {
                     "source": s.source,
                     "format": s.format,
+                    "why": s.why,
                     "lines": s.lines,
                     "records": s.records,
                     "skipped": dict(s.skipped.most_common()),
@@ -107,12 +109,29 @@ class ScanState:
     """What a LogFrame knows about where its records come from."""
 
     sources: list[FileSource]
-    format: str = "auto"
+    formats: list[tuple[str, str]]
+    """Per source: the format's name and why it was chosen."""
     on_read: Callable[[int], None] | None = None
     max_bytes: int | None = None
     """Stop after reading about this many bytes (a preview); such a partial pass records no tally."""
     last_tally: Tally | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def choose_formats(sources: list[FileSource], format: str) -> list[tuple[str, str]]:
+    """The format of each source: the one named, or (``"auto"``) detected from its first lines."""
+    if format != "auto":
+        get_format(format)
+        return [(format, "given")] * len(sources)
+    chosen = []
+    for source in sources:
+        chunks = source.chunks()
+        first = next((c for c in chunks if c is not None), b"")
+        chunks.close()  # type: ignore[attr-defined]
+        lines, _ = split_lines(first, 1)
+        sample = lines.filter(pl.col("text") != "")["text"].head(SAMPLE_LINES)
+        chosen.append(detect(sample, source.name))
+    return chosen
 
 
 def split_lines(chunk: bytes, first_line: int) -> tuple[pl.DataFrame, int]:
@@ -151,15 +170,15 @@ def _batches(
     predicate: pl.Expr | None,
     n_rows: int | None,
 ) -> Iterator[pl.DataFrame]:
-    fmt = get_format(state.format)
     wanted = with_columns if with_columns is not None else list(RAW_SCHEMA)
     decode_columns = [c for c in wanted if c not in ("source", "line")]
     cast = [pl.col(c).cast(RAW_SCHEMA[c]) for c in wanted]
     tally = Tally()
     remaining = n_rows
     consumed = 0
-    for source in state.sources:
-        counts = SourceTally(source.name, fmt.name)
+    for source, (format_name, why) in zip(state.sources, state.formats, strict=True):
+        fmt = get_format(format_name)
+        counts = SourceTally(source.name, fmt.name, why)
         tally.sources.append(counts)
         next_line = 1
         for chunk in source.chunks(state.on_read):

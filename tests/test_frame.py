@@ -79,7 +79,14 @@ def test_report_accounts_for_every_line() -> None:
     assert report["no_level"] == 3
     assert report["invalid_utf8"] == 1
     assert report["sources"] == [
-        {"source": str(SAMPLE), "format": "cloudwatch", "lines": 147, "records": 137, "skipped": SKIPPED}
+        {
+            "source": str(SAMPLE),
+            "format": "cloudwatch",
+            "why": "46 of 50 sampled lines are JSON objects",
+            "lines": 147,
+            "records": 137,
+            "skipped": SKIPPED,
+        }
     ]
 
 

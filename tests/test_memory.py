@@ -32,7 +32,7 @@ def file_100k(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
-    reason="open bar (issue 3): measured 84-86 MB on 2026-11-23; import polars alone is 48 MB and the Polars "
+    reason="open bar (issue 3): measured 86-88 MB on 2026-11-23; import polars alone is 48 MB and the Polars "
     "kernels touched (JSON, regex, datetime, group-by, streaming engine) map ~25-30 MB of library code",
 )
 def test_stats_on_100k_lines_peaks_under_75_mb(file_100k: Path) -> None:

@@ -1,35 +1,77 @@
 """Log formats: each turns lines of text into the raw columns of :data:`logframe.schema.RAW_SCHEMA`.
 
-A format is an object with a ``name`` and a ``decode(lines, columns)`` method that
-takes a DataFrame of non-blank lines (``line``: Int64, ``text``: String) and returns
-a :class:`Decoded`: the records it kept and, for each line it skipped, the reason.
-Adding a format means adding one module here and naming it in :data:`FORMATS`.
+A format is an object with a ``name`` and a ``decode(lines, columns)`` method that takes a DataFrame
+of non-blank lines (``line``: Int64, ``text``: String) and returns a :class:`Decoded`: the records it
+kept (the raw columns it knows) and, for each line it skipped, the reason. Adding a format means
+adding one module here and naming it in :data:`FORMATS` (and teaching :func:`detect` its shape).
 """
 
 from __future__ import annotations
 
+import polars as pl
+
 from logframe.errors import FormatError
 from logframe.formats.base import Decoded, Format
 from logframe.formats.cloudwatch import CloudWatch
+from logframe.formats.logfmt import Logfmt
 
-FORMATS: dict[str, Format] = {"cloudwatch": CloudWatch()}
+FORMATS: dict[str, Format] = {"cloudwatch": CloudWatch(), "logfmt": Logfmt()}
 """Formats by name."""
+
+SAMPLE_LINES = 50
+"""Non-blank lines of a source that :func:`detect` looks at."""
+
+MIN_SHARE = 0.2
+"""The least share of sampled lines a format must fit to be chosen (messy files are common)."""
 
 
 def get_format(name: str) -> Format:
-    """Look a format up by name (``"auto"`` is CloudWatch/Kubernetes JSON lines for now).
+    """Look a format up by name.
 
     Examples
     --------
-    >>> get_format("cloudwatch").name
-    'cloudwatch'
+    >>> get_format("logfmt").name
+    'logfmt'
     """
-    if name == "auto":
-        return FORMATS["cloudwatch"]
     try:
         return FORMATS[name]
     except KeyError:
         raise FormatError(f"unknown format {name!r}; accepted: 'auto', {', '.join(map(repr, FORMATS))}") from None
 
 
-__all__ = ["FORMATS", "Decoded", "Format", "get_format"]
+def detect(sample: pl.Series, source: str) -> tuple[str, str]:
+    """Pick a source's format from a sample of its non-blank lines: ``(name, why)``.
+
+    The format fitting the most sampled lines wins, if it fits at least :data:`MIN_SHARE` of them.
+
+    Raises
+    ------
+    FormatError
+        If no format fits most of the sample, naming the formats tried and what was seen.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> detect(pl.Series(['{"log": "x"}', '{"log": "y"}']), "a.log")
+    ('cloudwatch', '2 of 2 sampled lines are JSON objects')
+    >>> detect(pl.Series(["ts=1 level=info msg=ok", "ts=2 level=warn msg=slow"]), "b.log")
+    ('logfmt', "2 of 2 sampled lines have two or more '=' (key=value pairs)")
+    """
+    n = sample.len()
+    if n == 0:
+        return "cloudwatch", "no lines to sample (empty source)"
+    # Literal tests only: detection must not pull in code (regex) that reading does not need.
+    shaped = sample.str.starts_with("{") & sample.str.ends_with("}")
+    objects = int(shaped.sum())
+    pairs = int((~shaped & (sample.str.count_matches("=", literal=True) >= 2)).sum())
+    if objects >= pairs and objects >= MIN_SHARE * n:
+        return "cloudwatch", f"{objects} of {n} sampled lines are JSON objects"
+    if pairs > objects and pairs >= MIN_SHARE * n:
+        return "logfmt", f"{pairs} of {n} sampled lines have two or more '=' (key=value pairs)"
+    raise FormatError(
+        f"cannot tell the format of {source!r}: of {n} sampled lines, {objects} are JSON objects (cloudwatch) "
+        f"and {pairs} have two or more '=' (logfmt); pass format= one of {', '.join(map(repr, FORMATS))}"
+    )
+
+
+__all__ = ["FORMATS", "Decoded", "Format", "detect", "get_format"]
