@@ -244,7 +244,9 @@ class LogFrame:
         """Notebook display: sources, schema and the first matching rows among the first few MiB read."""
         import html
 
-        preview = scan_records(ScanState(self._state.sources, self._state.formats, max_bytes=PREVIEW_BYTES))
+        preview = scan_records(
+            ScanState(self._state.sources, self._state.formats, mapping=self._state.mapping, max_bytes=PREVIEW_BYTES)
+        )
         for step in self._steps:
             preview = step(preview)
         rows = compacted(preview.head(PREVIEW_ROWS)).collect(engine="streaming")
@@ -488,6 +490,7 @@ def scan(
     source: PathLike | FileSource | Sequence[PathLike | FileSource],
     *,
     format: str = "auto",
+    mapping: dict[str, str] | None = None,
     on_read: Callable[[int], None] | None = None,
 ) -> LogFrame:
     """Lazily scan log files into a :class:`LogFrame`.
@@ -500,7 +503,11 @@ def scan(
         decompressed as they are read.
     format
         ``"auto"`` (detected per source from its first lines, see :func:`logframe.formats.detect`),
-        ``"cloudwatch"`` (Kubernetes JSON lines as CloudWatch stores them) or ``"logfmt"``.
+        ``"cloudwatch"`` (Kubernetes JSON lines as CloudWatch stores them), ``"json"`` (any JSON
+        object a line) or ``"logfmt"``.
+    mapping
+        For ``"json"``: schema field → dotted JSON path, e.g. ``{"timestamp": "@timestamp",
+        "message": "msg", "level": "severity"}`` (defaults recognise the common names).
     on_read
         Called with the number of bytes read from disk as reading goes on (for progress bars).
 
@@ -517,8 +524,12 @@ def scan(
     >>> logframe.scan("sample_logs.txt")
     <LogFrame of sample_logs.txt (lazy; .collect() to read)>
     """
+    from logframe.formats import get_format
+
+    if mapping is not None:
+        get_format("json", mapping)  # checks the mapping's keys now
     sources = expand(source)
-    state = ScanState(sources, choose_formats(sources, format), on_read=on_read)
+    state = ScanState(sources, choose_formats(sources, format), mapping=mapping, on_read=on_read)
     return LogFrame(scan_records(state), state)
 
 

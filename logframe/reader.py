@@ -111,6 +111,8 @@ class ScanState:
     sources: list[FileSource]
     formats: list[tuple[str, str]]
     """Per source: the format's name and why it was chosen."""
+    mapping: dict[str, str] | None = None
+    """Field mapping of the generic ``json`` format."""
     on_read: Callable[[int], None] | None = None
     max_bytes: int | None = None
     """Stop after reading about this many bytes (a preview); such a partial pass records no tally."""
@@ -177,7 +179,7 @@ def _batches(
     remaining = n_rows
     consumed = 0
     for source, (format_name, why) in zip(state.sources, state.formats, strict=True):
-        fmt = get_format(format_name)
+        fmt = get_format(format_name, state.mapping)
         counts = SourceTally(source.name, fmt.name, why)
         tally.sources.append(counts)
         next_line = 1

@@ -7,6 +7,8 @@ Accepted, in one column mixed freely:
   without a fraction (``.`` or ``,``, up to nanoseconds); seconds may be omitted
   (``16:19Z``).
 - A time with no zone is taken to be UTC.
+- JavaScript's ``Date.toString()``: ``Thu Nov 14 2024 17:01:04 GMT+0200 (Israel Standard Time)``,
+  also behind a ``Date`` prefix; ``GMT+0200`` is two hours *ahead* of UTC (15:01:04Z).
 - Epoch numbers (or numeric strings): seconds, milliseconds, microseconds or
   nanoseconds, told apart by magnitude (below 1e11 is seconds, below 1e14
   milliseconds, below 1e17 microseconds, else nanoseconds).
@@ -37,6 +39,7 @@ from logframe.schema import TIMESTAMP_DTYPE
 _WITH_ZONE = "%Y-%m-%dT%H:%M:%S%.f%#z"  # %#z: Z, +HH:MM, +HHMM or +HH
 _NAIVE = "%Y-%m-%dT%H:%M:%S%.f"
 _NO_SECONDS = "%Y-%m-%dT%H:%M%#z"
+_JAVASCRIPT = "%a %b %d %Y %H:%M:%S GMT%z"  # Date.toString(): "Thu Nov 14 2024 17:01:04 GMT+0200 (…)"
 
 
 def _iso(text: pl.Expr) -> pl.Expr:
@@ -57,6 +60,12 @@ def _iso(text: pl.Expr) -> pl.Expr:
         canonical.str.to_datetime(_NAIVE, time_unit="ns", strict=False).dt.replace_time_zone("UTC"),
         canonical.str.to_datetime(_NO_SECONDS, time_unit="ns", time_zone="UTC", strict=False),
     )
+
+
+def _javascript(text: pl.Expr) -> pl.Expr:
+    """JavaScript's ``Date.toString()``, with or without a leading ``Date`` and the zone's name."""
+    core = text.str.strip_prefix("Date ").str.splitn(" (", 2).struct.field("field_0")
+    return core.str.to_datetime(_JAVASCRIPT, time_unit="ns", time_zone="UTC", strict=False)
 
 
 def _epoch_scale(magnitude: pl.Expr) -> pl.Expr:
@@ -105,7 +114,7 @@ def parse_timestamp(expr: pl.Expr) -> pl.Expr:
     '2025-10-07T16:19:05.500000+00:00'
     """
     text = expr.cast(pl.String).str.strip_chars()
-    return pl.coalesce(_iso(text), _epoch(text)).cast(TIMESTAMP_DTYPE)
+    return pl.coalesce(_iso(text), _epoch(text), _javascript(text)).cast(TIMESTAMP_DTYPE)
 
 
 def to_utc(value: str | int | float | dt.datetime | dt.date) -> dt.datetime:

@@ -41,6 +41,12 @@ def parse(values: list[str | None]) -> list[dt.datetime | None]:
         ("1759854000123", dt.datetime(2025, 10, 7, 16, 20, 0, 123000, UTC)),
         ("1759854000123456", dt.datetime(2025, 10, 7, 16, 20, 0, 123456, UTC)),
         ("1759854000.25", dt.datetime(2025, 10, 7, 16, 20, 0, 250000, UTC)),
+        (
+            "Date Thu Nov 14 2024 17:01:04 GMT+0200 (Israel Standard Time)",
+            dt.datetime(2024, 11, 14, 15, 1, 4, tzinfo=UTC),
+        ),
+        ("Tue Oct 07 2025 08:00:00 GMT-0700 (Pacific Daylight Time)", dt.datetime(2025, 10, 7, 15, 0, tzinfo=UTC)),
+        ("Thu Nov 14 2024 17:01:04 GMT+0000", dt.datetime(2024, 11, 14, 17, 1, 4, tzinfo=UTC)),
     ],
 )
 def test_spellings(text: str, expected: dt.datetime) -> None:

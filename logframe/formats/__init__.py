@@ -8,14 +8,17 @@ adding one module here and naming it in :data:`FORMATS` (and teaching :func:`det
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
 from logframe.errors import FormatError
 from logframe.formats.base import Decoded, Format
 from logframe.formats.cloudwatch import CloudWatch
+from logframe.formats.jsonlines import JsonLines
 from logframe.formats.logfmt import Logfmt
 
-FORMATS: dict[str, Format] = {"cloudwatch": CloudWatch(), "logfmt": Logfmt()}
+FORMATS: dict[str, Format] = {"cloudwatch": CloudWatch(), "json": JsonLines(), "logfmt": Logfmt()}
 """Formats by name."""
 
 SAMPLE_LINES = 50
@@ -25,14 +28,18 @@ MIN_SHARE = 0.2
 """The least share of sampled lines a format must fit to be chosen (messy files are common)."""
 
 
-def get_format(name: str) -> Format:
-    """Look a format up by name.
+def get_format(name: str, mapping: Mapping[str, str] | None = None) -> Format:
+    """Look a format up by name; ``mapping`` configures the generic ``json`` format.
 
     Examples
     --------
     >>> get_format("logfmt").name
     'logfmt'
+    >>> get_format("json", {"message": "msg"}).paths["message"]
+    ('msg',)
     """
+    if mapping and name == "json":
+        return JsonLines(mapping)
     try:
         return FORMATS[name]
     except KeyError:
@@ -53,7 +60,9 @@ def detect(sample: pl.Series, source: str) -> tuple[str, str]:
     --------
     >>> import polars as pl
     >>> detect(pl.Series(['{"log": "x"}', '{"log": "y"}']), "a.log")
-    ('cloudwatch', '2 of 2 sampled lines are JSON objects')
+    ('cloudwatch', '2 of 2 sampled lines are JSON objects, 2 with a log or kubernetes key')
+    >>> detect(pl.Series(['{"msg": "x"}', '{"msg": "y"}']), "b.log")[0]
+    'json'
     >>> detect(pl.Series(["ts=1 level=info msg=ok", "ts=2 level=warn msg=slow"]), "b.log")
     ('logfmt', "2 of 2 sampled lines have two or more '=' (key=value pairs)")
     """
@@ -65,11 +74,19 @@ def detect(sample: pl.Series, source: str) -> tuple[str, str]:
     objects = int(shaped.sum())
     pairs = int((~shaped & (sample.str.count_matches("=", literal=True) >= 2)).sum())
     if objects >= pairs and objects >= MIN_SHARE * n:
-        return "cloudwatch", f"{objects} of {n} sampled lines are JSON objects"
+        kube = int(
+            (
+                shaped
+                & (sample.str.contains('"log"', literal=True) | sample.str.contains('"kubernetes"', literal=True))
+            ).sum()
+        )
+        if kube * 2 >= objects:
+            return "cloudwatch", f"{objects} of {n} sampled lines are JSON objects, {kube} with a log or kubernetes key"
+        return "json", f"{objects} of {n} sampled lines are JSON objects, {kube} with a log or kubernetes key"
     if pairs > objects and pairs >= MIN_SHARE * n:
         return "logfmt", f"{pairs} of {n} sampled lines have two or more '=' (key=value pairs)"
     raise FormatError(
-        f"cannot tell the format of {source!r}: of {n} sampled lines, {objects} are JSON objects (cloudwatch) "
+        f"cannot tell the format of {source!r}: of {n} sampled lines, {objects} are JSON objects (cloudwatch, json) "
         f"and {pairs} have two or more '=' (logfmt); pass format= one of {', '.join(map(repr, FORMATS))}"
     )
 
