@@ -393,7 +393,8 @@ class LogFrame:
     def report(self) -> dict[str, Any]:
         """How the sources were read: every line accounted for (one pass over the files).
 
-        ``lines == records + sum(skipped.values())`` always holds. ``examples``
+        ``lines == records + merged + sum(skipped.values())`` always holds (``merged`` counts
+        lines folded into the record before them, such as traceback lines; 0 for single-line formats). ``examples``
         quotes the first few skipped lines per reason (source, line number, text);
         ``null_timestamp`` and ``no_level`` count kept records missing those.
         The report is about the sources, whatever filters this frame has.
@@ -504,7 +505,7 @@ def scan(
     format
         ``"auto"`` (detected per source from its first lines, see :func:`logframe.formats.detect`),
         ``"cloudwatch"`` (Kubernetes JSON lines as CloudWatch stores them), ``"json"`` (any JSON
-        object a line) or ``"logfmt"``.
+        object a line), ``"logfmt"`` or ``"python"`` (logging text with tracebacks merged).
     mapping
         For ``"json"``: schema field → dotted JSON path, e.g. ``{"timestamp": "@timestamp",
         "message": "msg", "level": "severity"}`` (defaults recognise the common names).

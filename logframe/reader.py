@@ -26,6 +26,7 @@ import polars as pl
 from polars.io.plugins import register_io_source
 
 from logframe.formats import SAMPLE_LINES, detect, get_format
+from logframe.formats.base import Format
 from logframe.messages import level_of, parse_messages
 from logframe.schema import RAW_SCHEMA, SCHEMA
 from logframe.sources.files import FileSource
@@ -46,6 +47,7 @@ class SourceTally:
     why: str = ""
     lines: int = 0
     records: int = 0
+    merged: int = 0
     invalid_utf8: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
 
@@ -87,6 +89,7 @@ class Tally:
         return {
             "lines": sum(s.lines for s in self.sources),
             "records": sum(s.records for s in self.sources),
+            "merged": sum(s.merged for s in self.sources),
             "skipped": dict(skipped.most_common()),
             "examples": {reason: self.examples[reason] for reason in skipped},
             "invalid_utf8": sum(s.invalid_utf8 for s in self.sources),
@@ -97,6 +100,7 @@ class Tally:
                     "why": s.why,
                     "lines": s.lines,
                     "records": s.records,
+                    "merged": s.merged,
                     "skipped": dict(s.skipped.most_common()),
                 }
                 for s in self.sources
@@ -166,6 +170,56 @@ def split_lines(chunk: bytes, first_line: int) -> tuple[pl.DataFrame, int]:
     return lines, invalid
 
 
+class _SourceDecoder:
+    """Decodes one source's chunks: line accounting, multi-line records held across chunks."""
+
+    def __init__(self, source: FileSource, counts: SourceTally, fmt: Format, tally: Tally, wanted: list[str]) -> None:
+        self.source, self.counts, self.fmt, self.tally, self.wanted = source, counts, fmt, tally, wanted
+        self.columns = [c for c in wanted if c not in ("source", "line")]
+        self.merge = getattr(fmt, "merge", None)  # formats whose records span lines (tracebacks)
+        self.pending = pl.DataFrame(schema={"line": pl.Int64, "text": pl.String})
+        self.consumed = 0
+
+    def batch(self, lines: pl.DataFrame, final: bool = False) -> pl.DataFrame:
+        """The raw batch of a chunk's ``lines`` (numbered, stripped); blank and bad lines counted."""
+        is_blank = pl.col("text") == ""
+        blank = lines.filter(is_blank).select("line", reason=pl.lit("blank"))
+        text = lines.filter(~is_blank)
+        if self.merge is not None:
+            text = pl.concat([self.pending, text]) if self.pending.height else text
+            merged, self.pending = self.merge(text, final=final)
+            self.counts.merged += text.height - self.pending.height - merged.height
+            text = merged
+        decoded = self.fmt.decode(text, self.columns)
+        self.tally.add_skipped(self.counts, pl.concat([blank, decoded.rejected]), lines)
+        self.counts.records += decoded.records.height
+        have = {*decoded.records.columns, "source"}
+        missing = [pl.lit(None, RAW_SCHEMA[c]).alias(c) for c in self.wanted if c not in have]
+        shaped = decoded.records.with_columns(*missing, source=pl.lit(self.source.name))
+        return shaped.select([pl.col(c).cast(RAW_SCHEMA[c]) for c in self.wanted])
+
+    def batches(self, on_read: Callable[[int], None] | None, budget: int | None) -> Iterator[pl.DataFrame]:
+        """Every raw batch of the source, then the record held back at its end (stops after ``budget`` bytes)."""
+        next_line = 1
+        for chunk in self.source.chunks(on_read):
+            if chunk is None:
+                oversized = pl.DataFrame({"line": [next_line], "reason": ["line_too_long"]})
+                self.tally.add_skipped(self.counts, oversized, None)
+                self.counts.lines += 1
+                next_line += 1
+                continue
+            self.consumed += len(chunk)
+            lines, invalid = split_lines(chunk, next_line)
+            next_line += lines.height
+            self.counts.lines += lines.height
+            self.counts.invalid_utf8 += invalid
+            yield self.batch(lines)
+            if budget is not None and self.consumed >= budget:
+                break
+        if self.pending.height:
+            yield self.batch(self.pending.clear(), final=True)
+
+
 def _batches(
     state: ScanState,
     with_columns: list[str] | None,
@@ -173,8 +227,6 @@ def _batches(
     n_rows: int | None,
 ) -> Iterator[pl.DataFrame]:
     wanted = with_columns if with_columns is not None else list(RAW_SCHEMA)
-    decode_columns = [c for c in wanted if c not in ("source", "line")]
-    cast = [pl.col(c).cast(RAW_SCHEMA[c]) for c in wanted]
     tally = Tally()
     remaining = n_rows
     consumed = 0
@@ -182,28 +234,9 @@ def _batches(
         fmt = get_format(format_name, state.mapping)
         counts = SourceTally(source.name, fmt.name, why)
         tally.sources.append(counts)
-        next_line = 1
-        for chunk in source.chunks(state.on_read):
-            if chunk is None:
-                oversized = pl.DataFrame({"line": [next_line], "reason": ["line_too_long"]})
-                tally.add_skipped(counts, oversized, None)
-                counts.lines += 1
-                next_line += 1
-                continue
-            consumed += len(chunk)
-            lines, invalid = split_lines(chunk, next_line)
-            next_line += lines.height
-            counts.lines += lines.height
-            counts.invalid_utf8 += invalid
-            blank = pl.col("text") == ""
-            decoded = fmt.decode(lines.filter(~blank), decode_columns)
-            rejected = pl.concat([lines.filter(blank).select("line", reason=pl.lit("blank")), decoded.rejected])
-            tally.add_skipped(counts, rejected, lines)
-            counts.records += decoded.records.height
-            missing = [
-                pl.lit(None, RAW_SCHEMA[c]).alias(c) for c in wanted if c not in {*decoded.records.columns, "source"}
-            ]
-            batch = decoded.records.with_columns(*missing, source=pl.lit(source.name)).select(cast)
+        decoder = _SourceDecoder(source, counts, fmt, tally, wanted)
+        budget = state.max_bytes - consumed if state.max_bytes is not None else None
+        for batch in decoder.batches(state.on_read, budget):
             if predicate is not None:
                 batch = batch.filter(predicate)
             if remaining is not None:
@@ -211,8 +244,11 @@ def _batches(
                 remaining -= batch.height
             if batch.height:
                 yield batch
-            if remaining == 0 or (state.max_bytes is not None and consumed >= state.max_bytes):
+            if remaining == 0:
                 return
+        consumed += decoder.consumed
+        if state.max_bytes is not None and consumed >= state.max_bytes:
+            return
     with state.lock:
         state.last_tally = tally
 

@@ -181,3 +181,71 @@ def test_json_keys_of_different_types_across_lines(write: Writer) -> None:
         [("n", "3")],
         [("n", "[1]")],
     ]
+
+
+PYTHON_LOG = [
+    "2025-10-07 16:19:05,771 INFO app.main Started worker pid=7",
+    "2025-10-07 16:19:06,002 ERROR app.db Query failed tenant=company-b",
+    "Traceback (most recent call last):",
+    '  File "/app/db.py", line 42, in run',
+    "    cursor.execute(query)",
+    "psycopg2.OperationalError: connection refused",
+    "",
+    "2025-10-07 16:19:07,500 - app.jobs - WARNING - queue backlog depth=120",
+    "ERROR:app.auth:token expired user=bob",
+]
+
+
+def test_python_logging_with_tracebacks(write: Writer) -> None:
+    logs = logframe.scan(write(PYTHON_LOG))
+    report = logs.report()
+    assert report["sources"][0]["format"] == "python"
+    assert (report["lines"], report["records"], report["merged"], report["skipped"]) == (9, 4, 4, {"blank": 1})
+    assert report["lines"] == report["records"] + report["merged"] + sum(report["skipped"].values())
+    df = logs.collect()
+    assert df["line"].to_list() == [1, 2, 8, 9]
+    assert df["level"].to_list() == ["INFO", "ERROR", "WARNING", "ERROR"]
+    assert df["component"].to_list() == ["app.main", "app.db", "app.jobs", "app.auth"]
+    assert df["timestamp"].dt.to_string("%H:%M:%S%.3f").to_list()[:3] == [
+        "16:19:05.771",
+        "16:19:06.002",
+        "16:19:07.500",
+    ]
+    failed = df.row(1, named=True)
+    assert failed["message"].startswith("Query failed tenant=company-b\nTraceback (most recent call last):")
+    assert failed["message"].endswith("psycopg2.OperationalError: connection refused")
+    assert {f["key"]: f["value"] for f in failed["fields"]} == {
+        "exception": "psycopg2.OperationalError",
+        "exception_message": "connection refused",
+        "tenant": "company-b",
+    }
+    assert logs.filter(exception="psycopg2.OperationalError").collect()["line"].to_list() == [2]
+
+
+def test_python_tracebacks_across_chunk_boundaries(write: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
+    import logframe.sources.files as files
+
+    whole = logframe.scan(write(PYTHON_LOG * 20)).collect()
+    monkeypatch.setattr(files, "CHUNK_SIZE", 64)  # a traceback spans several chunks
+    chopped = logframe.scan(write(PYTHON_LOG * 20))
+    assert chopped.collect().drop("source").equals(whole.drop("source"))
+    report = chopped.report()
+    assert (report["records"], report["merged"]) == (80, 80)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(garbage=st.lists(st.text(max_size=40).map(lambda s: s.replace("\n", " ").replace("\r", " ")), max_size=10))
+def test_python_garbage_never_changes_the_valid_records(write: Writer, garbage: list[str]) -> None:
+    # In a multi-line format a stray line after a record reads as its continuation (appended to its
+    # message); what must never change is which records there are, their times, levels and components.
+    from logframe.formats.python import _START
+
+    garbage = [g for g in garbage if not pl.select(pl.lit(g).str.contains(_START)).item()]
+    valid = [f"2025-10-07 16:0{i}:00,000 ERROR app.db failed n={i}" for i in range(8)]
+    columns = ["timestamp", "level", "component"]
+    clean = logframe.scan(write(valid), format="python").collect().select(columns)
+    mixed = [line for pair in zip(valid, [*garbage, *[""] * len(valid)], strict=False) for line in pair]
+    logs = logframe.scan(write(mixed), format="python")
+    assert logs.collect().select(columns).equals(clean)
+    report = logs.report()
+    assert report["lines"] == report["records"] + report["merged"] + sum(report["skipped"].values())

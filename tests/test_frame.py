@@ -85,6 +85,7 @@ def test_report_accounts_for_every_line() -> None:
             "why": "46 of 50 sampled lines are JSON objects, 46 with a log or kubernetes key",
             "lines": 147,
             "records": 137,
+            "merged": 0,
             "skipped": SKIPPED,
         }
     ]

@@ -17,8 +17,10 @@ from logframe.formats.base import Decoded, Format
 from logframe.formats.cloudwatch import CloudWatch
 from logframe.formats.jsonlines import JsonLines
 from logframe.formats.logfmt import Logfmt
+from logframe.formats.python import _START as PYTHON_START
+from logframe.formats.python import Python
 
-FORMATS: dict[str, Format] = {"cloudwatch": CloudWatch(), "json": JsonLines(), "logfmt": Logfmt()}
+FORMATS: dict[str, Format] = {"cloudwatch": CloudWatch(), "json": JsonLines(), "logfmt": Logfmt(), "python": Python()}
 """Formats by name."""
 
 SAMPLE_LINES = 50
@@ -73,6 +75,9 @@ def detect(sample: pl.Series, source: str) -> tuple[str, str]:
     shaped = sample.str.starts_with("{") & sample.str.ends_with("}")
     objects = int(shaped.sum())
     pairs = int((~shaped & (sample.str.count_matches("=", literal=True) >= 2)).sum())
+    records = int(sample.str.contains(PYTHON_START).sum())
+    if records > max(objects, pairs) and records >= MIN_SHARE * n:
+        return "python", f"{records} of {n} sampled lines start like Python logging records"
     if objects >= pairs and objects >= MIN_SHARE * n:
         kube = int(
             (
@@ -86,8 +91,9 @@ def detect(sample: pl.Series, source: str) -> tuple[str, str]:
     if pairs > objects and pairs >= MIN_SHARE * n:
         return "logfmt", f"{pairs} of {n} sampled lines have two or more '=' (key=value pairs)"
     raise FormatError(
-        f"cannot tell the format of {source!r}: of {n} sampled lines, {objects} are JSON objects (cloudwatch, json) "
-        f"and {pairs} have two or more '=' (logfmt); pass format= one of {', '.join(map(repr, FORMATS))}"
+        f"cannot tell the format of {source!r}: of {n} sampled lines, {objects} are JSON objects (cloudwatch, json), "
+        f"{pairs} have two or more '=' (logfmt) and {records} start like Python logging records (python); "
+        f"pass format= one of {', '.join(map(repr, FORMATS))}"
     )
 
 
