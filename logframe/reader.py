@@ -140,7 +140,7 @@ def choose_formats(sources: list[FileSource], format: str) -> list[tuple[str, st
     return chosen
 
 
-def split_lines(chunk: bytes, first_line: int) -> tuple[pl.DataFrame, int]:
+def split_lines(chunk: bytes, first_line: int, strip: str = _STRIP) -> tuple[pl.DataFrame, int]:
     r"""Split a chunk into numbered, stripped lines; count lines with invalid UTF-8.
 
     Invalid UTF-8 bytes are replaced with U+FFFD, never fatal. A trailing newline
@@ -162,7 +162,7 @@ def split_lines(chunk: bytes, first_line: int) -> tuple[pl.DataFrame, int]:
     lines = pl.DataFrame(
         {
             "line": pl.int_range(first_line, first_line + pieces.len(), dtype=pl.Int64, eager=True),
-            "text": pieces.str.strip_chars(_STRIP),
+            "text": pieces.str.strip_chars(strip),
         }
     )
     if invalid:
@@ -177,12 +177,13 @@ class _SourceDecoder:
         self.source, self.counts, self.fmt, self.tally, self.wanted = source, counts, fmt, tally, wanted
         self.columns = [c for c in wanted if c not in ("source", "line")]
         self.merge = getattr(fmt, "merge", None)  # formats whose records span lines (tracebacks)
+        self.strip = getattr(fmt, "strip", _STRIP)  # characters a format lets the reader strip from each line
         self.pending = pl.DataFrame(schema={"line": pl.Int64, "text": pl.String})
         self.consumed = 0
 
     def batch(self, lines: pl.DataFrame, final: bool = False) -> pl.DataFrame:
         """The raw batch of a chunk's ``lines`` (numbered, stripped); blank and bad lines counted."""
-        is_blank = pl.col("text") == ""
+        is_blank = pl.col("text").str.strip_chars() == ""
         blank = lines.filter(is_blank).select("line", reason=pl.lit("blank"))
         text = lines.filter(~is_blank)
         if self.merge is not None:
@@ -209,7 +210,7 @@ class _SourceDecoder:
                 next_line += 1
                 continue
             self.consumed += len(chunk)
-            lines, invalid = split_lines(chunk, next_line)
+            lines, invalid = split_lines(chunk, next_line, self.strip)
             next_line += lines.height
             self.counts.lines += lines.height
             self.counts.invalid_utf8 += invalid

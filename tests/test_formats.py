@@ -64,7 +64,9 @@ def test_autodetection_per_source_in_a_directory(tmp_path: Path) -> None:
 
 def test_undetectable_source_names_the_formats_tried(write: Writer) -> None:
     path = write(["just", "plain words", "nothing structured here"])
-    with pytest.raises(logframe.FormatError, match=r"cannot tell the format .* 'cloudwatch', 'json', 'logfmt'"):
+    with pytest.raises(
+        logframe.FormatError, match=r"cannot tell the format .* 'cloudwatch', 'cri', 'json', 'logfmt', 'python'"
+    ):
         logframe.scan(path)
     assert logframe.scan(path, format="logfmt").report()["skipped"] == {"not_logfmt": 3}
 
@@ -249,3 +251,29 @@ def test_python_garbage_never_changes_the_valid_records(write: Writer, garbage: 
     assert logs.collect().select(columns).equals(clean)
     report = logs.report()
     assert report["lines"] == report["records"] + report["merged"] + sum(report["skipped"].values())
+
+
+CRI_LOG = [
+    "2025-10-07T16:19:05.771609123Z stderr P ERROR:app.db:Connection fa",
+    "2025-10-07T16:19:05.771609500Z stderr P iled to db-primary:5432 ",
+    "2025-10-07T16:19:05.771609999Z stderr F tenant=company-b retry_count=3",
+    "not a cri line",
+    "2025-10-07T16:19:06.000000001Z stdout F INFO:app.main:ok",
+]
+
+
+def test_cri_partial_lines_are_joined_and_nanoseconds_kept(write: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
+    import logframe.sources.files as files
+
+    logs = logframe.scan(write(CRI_LOG))
+    report = logs.report()
+    assert report["sources"][0]["format"] == "cri"
+    assert (report["records"], report["merged"], report["skipped"]) == (2, 2, {"not_cri": 1})
+    df = logs.collect()
+    assert df["message"].to_list() == ["Connection failed to db-primary:5432 tenant=company-b retry_count=3", "ok"]
+    assert df["stream"].to_list() == ["stderr", "stdout"]
+    assert df["line"].to_list() == [1, 5]
+    assert df.select(pl.col("timestamp").dt.epoch("ns")).to_series().to_list()[0] == 1_759_853_945_771_609_123
+    assert logs.filter(tenant="company-b", level="ERROR").collect().height == 1
+    monkeypatch.setattr(files, "CHUNK_SIZE", 40)  # the partial pieces land in different chunks
+    assert logframe.scan(write(CRI_LOG)).collect().drop("source").equals(df.drop("source"))

@@ -15,12 +15,20 @@ import polars as pl
 from logframe.errors import FormatError
 from logframe.formats.base import Decoded, Format
 from logframe.formats.cloudwatch import CloudWatch
+from logframe.formats.cri import SHAPE as CRI_SHAPE
+from logframe.formats.cri import Cri
 from logframe.formats.jsonlines import JsonLines
 from logframe.formats.logfmt import Logfmt
 from logframe.formats.python import _START as PYTHON_START
 from logframe.formats.python import Python
 
-FORMATS: dict[str, Format] = {"cloudwatch": CloudWatch(), "json": JsonLines(), "logfmt": Logfmt(), "python": Python()}
+FORMATS: dict[str, Format] = {
+    "cloudwatch": CloudWatch(),
+    "cri": Cri(),
+    "json": JsonLines(),
+    "logfmt": Logfmt(),
+    "python": Python(),
+}
 """Formats by name."""
 
 SAMPLE_LINES = 50
@@ -76,6 +84,9 @@ def detect(sample: pl.Series, source: str) -> tuple[str, str]:
     objects = int(shaped.sum())
     pairs = int((~shaped & (sample.str.count_matches("=", literal=True) >= 2)).sum())
     records = int(sample.str.contains(PYTHON_START).sum())
+    cri = int(sample.str.contains(CRI_SHAPE).sum())
+    if cri > max(objects, pairs) and cri >= MIN_SHARE * n:
+        return "cri", f"{cri} of {n} sampled lines are container runtime (CRI) lines"
     if records > max(objects, pairs) and records >= MIN_SHARE * n:
         return "python", f"{records} of {n} sampled lines start like Python logging records"
     if objects >= pairs and objects >= MIN_SHARE * n:
@@ -92,7 +103,8 @@ def detect(sample: pl.Series, source: str) -> tuple[str, str]:
         return "logfmt", f"{pairs} of {n} sampled lines have two or more '=' (key=value pairs)"
     raise FormatError(
         f"cannot tell the format of {source!r}: of {n} sampled lines, {objects} are JSON objects (cloudwatch, json), "
-        f"{pairs} have two or more '=' (logfmt) and {records} start like Python logging records (python); "
+        f"{pairs} have two or more '=' (logfmt), {records} start like Python logging records (python) "
+        f"and {cri} are CRI lines (cri); "
         f"pass format= one of {', '.join(map(repr, FORMATS))}"
     )
 
