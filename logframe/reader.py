@@ -131,12 +131,19 @@ def choose_formats(sources: list[FileSource], format: str) -> list[tuple[str, st
         return [(format, "given")] * len(sources)
     chosen = []
     for source in sources:
+        sample: list[str] = []
+        seen = 0
         chunks = source.chunks()
-        first = next((c for c in chunks if c is not None), b"")
+        for chunk in chunks:
+            if chunk is None:
+                continue
+            lines, _ = split_lines(chunk, 1)
+            sample += lines.filter(pl.col("text") != "")["text"].to_list()
+            seen += len(chunk)
+            if len(sample) >= SAMPLE_LINES or seen >= 1 << 20:
+                break
         chunks.close()  # type: ignore[attr-defined]
-        lines, _ = split_lines(first, 1)
-        sample = lines.filter(pl.col("text") != "")["text"].head(SAMPLE_LINES)
-        chosen.append(detect(sample, source.name))
+        chosen.append(detect(pl.Series(sample[:SAMPLE_LINES], dtype=pl.String), source.name))
     return chosen
 
 

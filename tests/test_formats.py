@@ -57,7 +57,7 @@ def test_autodetection_per_source_in_a_directory(tmp_path: Path) -> None:
     sources = {Path(s["source"]).name: (s["format"], s["why"]) for s in logs.report()["sources"]}
     assert sources == {
         "k8s.jsonl": ("cloudwatch", "2 of 3 sampled lines are JSON objects, 2 with a log or kubernetes key"),
-        "svc.log": ("logfmt", "3 of 4 sampled lines have two or more '=' (key=value pairs)"),
+        "svc.log": ("logfmt", "3 of 4 sampled lines are key=value pairs from the first word"),
     }
     assert logs.stats()["by_level"] == {"DEBUG": 1, "INFO": 2, "WARNING": 1, "ERROR": 2}
 
@@ -202,6 +202,7 @@ def test_python_logging_with_tracebacks(write: Writer) -> None:
     logs = logframe.scan(write(PYTHON_LOG))
     report = logs.report()
     assert report["sources"][0]["format"] == "python"
+    assert report["sources"][0]["why"].endswith("with a traceback")
     assert (report["lines"], report["records"], report["merged"], report["skipped"]) == (9, 4, 4, {"blank": 1})
     assert report["lines"] == report["records"] + report["merged"] + sum(report["skipped"].values())
     df = logs.collect()
@@ -277,3 +278,34 @@ def test_cri_partial_lines_are_joined_and_nanoseconds_kept(write: Writer, monkey
     assert logs.filter(tenant="company-b", level="ERROR").collect().height == 1
     monkeypatch.setattr(files, "CHUNK_SIZE", 40)  # the partial pieces land in different chunks
     assert logframe.scan(write(CRI_LOG)).collect().drop("source").equals(df.drop("source"))
+
+
+TEXT_LOG = [
+    "2025-10-07T16:19:05.771Z WARN disk at 91% host=n1 mount=/data",
+    "[2025-10-07 16:19:06+02:00] ERROR backup failed code=3 target=s3",
+    "Oct  7 16:19:07 n1 sshd[42]: Accepted publickey for deploy",
+    "a line without a time",
+]
+
+
+def test_text_lines_with_a_leading_time(write: Writer) -> None:
+    logs = logframe.scan(write(TEXT_LOG))
+    report = logs.report()
+    assert (report["sources"][0]["format"], report["records"], report["null_timestamp"]) == ("text", 4, 1)
+    df = logs.collect()
+    assert df["level"].to_list() == ["WARNING", "ERROR", None, None]
+    assert df["message"].to_list()[:2] == ["disk at 91% host=n1 mount=/data", "backup failed code=3 target=s3"]
+    year = dt.datetime.now(dt.UTC).year
+    assert df["timestamp"].to_list()[:3] == [
+        dt.datetime(2025, 10, 7, 16, 19, 5, 771000, tzinfo=dt.UTC),
+        dt.datetime(2025, 10, 7, 14, 19, 6, tzinfo=dt.UTC),
+        dt.datetime(year, 10, 7, 16, 19, 7, tzinfo=dt.UTC),
+    ]
+    assert logs.filter(host="n1").collect()["line"].to_list() == [1]
+
+
+def test_detection_tells_python_text_and_logfmt_apart(write: Writer) -> None:
+    timestamped_pairs = [f"2025-10-07T16:19:0{i}Z INFO request done path=/x status=200 ms={i}" for i in range(5)]
+    assert logframe.scan(write(timestamped_pairs)).report()["sources"][0]["format"] == "text"
+    assert logframe.scan(write(PYTHON_LOG)).report()["sources"][0]["format"] == "python"
+    assert logframe.scan(write(LOGFMT)).report()["sources"][0]["format"] == "logfmt"

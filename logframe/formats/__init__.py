@@ -19,8 +19,11 @@ from logframe.formats.cri import SHAPE as CRI_SHAPE
 from logframe.formats.cri import Cri
 from logframe.formats.jsonlines import JsonLines
 from logframe.formats.logfmt import Logfmt
-from logframe.formats.python import _START as PYTHON_START
+from logframe.formats.python import DEFAULT as PYTHON_DEFAULT
+from logframe.formats.python import RECORD as PYTHON_RECORD
 from logframe.formats.python import Python
+from logframe.formats.text import SHAPE as TEXT_SHAPE
+from logframe.formats.text import Text
 
 FORMATS: dict[str, Format] = {
     "cloudwatch": CloudWatch(),
@@ -28,6 +31,7 @@ FORMATS: dict[str, Format] = {
     "json": JsonLines(),
     "logfmt": Logfmt(),
     "python": Python(),
+    "text": Text(),
 }
 """Formats by name."""
 
@@ -56,6 +60,14 @@ def get_format(name: str, mapping: Mapping[str, str] | None = None) -> Format:
         raise FormatError(f"unknown format {name!r}; accepted: 'auto', {', '.join(map(repr, FORMATS))}") from None
 
 
+def _json_kind(sample: pl.Series, shaped: pl.Series, objects: int, n: int) -> tuple[str, str]:
+    """CloudWatch when most sampled objects have a ``log`` or ``kubernetes`` key, else generic JSON."""
+    keyed = sample.str.contains('"log"', literal=True) | sample.str.contains('"kubernetes"', literal=True)
+    kube = int((shaped & keyed).sum())
+    why = f"{objects} of {n} sampled lines are JSON objects, {kube} with a log or kubernetes key"
+    return ("cloudwatch" if kube * 2 >= objects else "json"), why
+
+
 def detect(sample: pl.Series, source: str) -> tuple[str, str]:
     """Pick a source's format from a sample of its non-blank lines: ``(name, why)``.
 
@@ -74,37 +86,40 @@ def detect(sample: pl.Series, source: str) -> tuple[str, str]:
     >>> detect(pl.Series(['{"msg": "x"}', '{"msg": "y"}']), "b.log")[0]
     'json'
     >>> detect(pl.Series(["ts=1 level=info msg=ok", "ts=2 level=warn msg=slow"]), "b.log")
-    ('logfmt', "2 of 2 sampled lines have two or more '=' (key=value pairs)")
+    ('logfmt', '2 of 2 sampled lines are key=value pairs from the first word')
     """
     n = sample.len()
     if n == 0:
         return "cloudwatch", "no lines to sample (empty source)"
-    # Literal tests only: detection must not pull in code (regex) that reading does not need.
+    # Cheap shape tests on a few lines; no key-value parsing (it would load code reading may not need).
     shaped = sample.str.starts_with("{") & sample.str.ends_with("}")
     objects = int(shaped.sum())
-    pairs = int((~shaped & (sample.str.count_matches("=", literal=True) >= 2)).sum())
-    records = int(sample.str.contains(PYTHON_START).sum())
+    if objects >= 0.8 * n:  # clearly JSON: skip the text-shape patterns
+        return _json_kind(sample, shaped, objects, n)
+    first_is_pair = sample.str.splitn(" ", 2).struct.field("field_0").str.contains("=", literal=True)
+    pairs = int((~shaped & first_is_pair & (sample.str.count_matches("=", literal=True) >= 2)).sum())
+    records = int(sample.str.contains(PYTHON_RECORD).sum())
+    # "<time> LEVEL name msg" is also plain text with a level: only the default LEVEL:name: shape or a
+    # traceback in the sample says Python for sure.
+    python_default = int(sample.str.contains(PYTHON_DEFAULT).sum())
+    traceback = bool(sample.str.contains("Traceback (most recent call last):", literal=True).any())
+    timed = int(sample.str.contains(TEXT_SHAPE).sum())
     cri = int(sample.str.contains(CRI_SHAPE).sum())
     if cri > max(objects, pairs) and cri >= MIN_SHARE * n:
         return "cri", f"{cri} of {n} sampled lines are container runtime (CRI) lines"
-    if records > max(objects, pairs) and records >= MIN_SHARE * n:
-        return "python", f"{records} of {n} sampled lines start like Python logging records"
+    if records > max(objects, pairs) and records >= MIN_SHARE * n and (traceback or python_default >= MIN_SHARE * n):
+        evidence = "a traceback" if traceback else f"{python_default} in LEVEL:name:message form"
+        return "python", f"{records} of {n} sampled lines start like Python logging records, with {evidence}"
+    if timed > max(objects, pairs, cri) and timed >= MIN_SHARE * n:
+        return "text", f"{timed} of {n} sampled lines start with a time"
     if objects >= pairs and objects >= MIN_SHARE * n:
-        kube = int(
-            (
-                shaped
-                & (sample.str.contains('"log"', literal=True) | sample.str.contains('"kubernetes"', literal=True))
-            ).sum()
-        )
-        if kube * 2 >= objects:
-            return "cloudwatch", f"{objects} of {n} sampled lines are JSON objects, {kube} with a log or kubernetes key"
-        return "json", f"{objects} of {n} sampled lines are JSON objects, {kube} with a log or kubernetes key"
+        return _json_kind(sample, shaped, objects, n)
     if pairs > objects and pairs >= MIN_SHARE * n:
-        return "logfmt", f"{pairs} of {n} sampled lines have two or more '=' (key=value pairs)"
+        return "logfmt", f"{pairs} of {n} sampled lines are key=value pairs from the first word"
     raise FormatError(
         f"cannot tell the format of {source!r}: of {n} sampled lines, {objects} are JSON objects (cloudwatch, json), "
-        f"{pairs} have two or more '=' (logfmt), {records} start like Python logging records (python) "
-        f"and {cri} are CRI lines (cri); "
+        f"{pairs} are key=value pairs from the first word (logfmt), {records} start like Python records (python)"
+        f", {cri} are CRI lines (cri) and {timed} start with a time (text); "
         f"pass format= one of {', '.join(map(repr, FORMATS))}"
     )
 

@@ -44,6 +44,10 @@ _START = rf"^(?:{_TIME}\s|(?i:{_WORDS}):)"
 _LEVEL_NAME = rf"(?<level1>{_WORDS})\s+(?:-\s+)?(?<name1>[\w.\-]+)\s+(?:-\s+)?"  # asctime LEVEL name msg
 _NAME_LEVEL = rf"(?<name2>[\w.\-]+)\s+-\s+(?<level2>{_WORDS})\s+-\s+"  # asctime - name - LEVEL - msg
 _TIMED = rf"^(?<time>{_TIME})\s+(?:-\s+)?(?:{_LEVEL_NAME}|{_NAME_LEVEL})(?s)(?<message>.*)$"
+DEFAULT = rf"^(?i:{_WORDS}):[^:\s]*:"
+"""Python logging's default ``LEVEL:name:message`` shape."""
+RECORD = rf"^(?:{_TIME}\s+(?:-\s+)?(?:{_LEVEL_NAME}|{_NAME_LEVEL})|(?i:{_WORDS}):)"
+"""A line in one of the record shapes (for telling this format from plain timestamped text)."""
 _EXCEPTION = r"(?m)^(?<type>[A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt|Fault)\w*)(?::\s?(?<text>.*))?$"
 
 
