@@ -16,6 +16,12 @@ import logframe
 from logframe.cli import app
 from tests.conftest import Writer, record
 
+
+def interleave(valid: list[str], garbage: list[str]) -> list[str]:
+    """Each valid line followed by one garbage line (or a blank one when garbage runs out)."""
+    return [line for pair in zip(valid, [*garbage, *[""] * len(valid)], strict=False) for line in pair]
+
+
 LOGFMT = [
     'ts=2025-10-07T16:00:00Z level=info msg="request done" service=api pod=api-1 path=/cases duration_ms=12',
     "time=2025-10-07T16:00:05+02:00 lvl=WARN msg=slow tenant=company-b 環境=本番",
@@ -86,7 +92,7 @@ def test_cli_log_format_option(write: Writer) -> None:
 def test_logfmt_garbage_never_changes_the_valid_records(write: Writer, garbage: list[str]) -> None:
     valid = [f"ts=2025-10-07T16:0{i}:00Z level=error msg=failed n={i}" for i in range(8)]
     clean = logframe.scan(write(valid), format="logfmt").collect().drop("line", "source")
-    mixed = [line for pair in zip(valid, [*garbage, *[""] * len(valid)], strict=False) for line in pair]
+    mixed = interleave(valid, garbage)
     logs = logframe.scan(write(mixed), format="logfmt")
     kept = logs.collect().filter(pl.col("message") == "failed").drop("line", "source")
     assert kept.equals(clean)
@@ -163,7 +169,7 @@ def test_json_mapping_keys_are_checked(write: Writer) -> None:
 def test_json_garbage_never_changes_the_valid_records(write: Writer, garbage: list[str]) -> None:
     valid = [json.dumps({"ts": f"2025-10-07T16:0{i}:00Z", "msg": "failed", "level": "error", "n": i}) for i in range(8)]
     clean = logframe.scan(write(valid), format="json").collect().drop("line", "source")
-    mixed = [line for pair in zip(valid, [*garbage, *[""] * len(valid)], strict=False) for line in pair]
+    mixed = interleave(valid, garbage)
     logs = logframe.scan(write(mixed), format="json")
     assert logs.collect().filter(pl.col("message") == "failed").drop("line", "source").equals(clean)
     report = logs.report()
@@ -247,7 +253,7 @@ def test_python_garbage_never_changes_the_valid_records(write: Writer, garbage: 
     valid = [f"2025-10-07 16:0{i}:00,000 ERROR app.db failed n={i}" for i in range(8)]
     columns = ["timestamp", "level", "component"]
     clean = logframe.scan(write(valid), format="python").collect().select(columns)
-    mixed = [line for pair in zip(valid, [*garbage, *[""] * len(valid)], strict=False) for line in pair]
+    mixed = interleave(valid, garbage)
     logs = logframe.scan(write(mixed), format="python")
     assert logs.collect().select(columns).equals(clean)
     report = logs.report()

@@ -30,3 +30,14 @@ class Format(Protocol):
     def decode(self, lines: pl.DataFrame, columns: list[str]) -> Decoded:
         """Decode non-blank ``lines`` (``line``, ``text``) into the raw ``columns`` asked for."""
         ...
+
+
+def hold_back_last(grouped: pl.DataFrame, hold: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split lines numbered by ``record`` into (complete records, the last record's lines held back).
+
+    For formats whose records span lines: the last record of a chunk may go on in the next one.
+    """
+    if not hold or grouped.is_empty():
+        return grouped, grouped.clear().select("line", "text")
+    last = grouped["record"][-1]
+    return grouped.filter(pl.col("record") != last), grouped.filter(pl.col("record") == last).select("line", "text")

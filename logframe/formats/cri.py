@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from logframe.formats.base import Decoded
+from logframe.formats.base import Decoded, hold_back_last
 
 SHAPE = r"^(?<time>\d{4}-\d{2}-\d{2}T\S+) (?<stream>stdout|stderr) (?<tag>[PF])(?:\s(?<text>.*))?$"
 """One CRI log line."""
@@ -38,13 +38,8 @@ class Cri:
         ends = (pl.col("tag") != "P").fill_null(True)  # an F piece, or a line not in shape, ends a record
         starts = pl.col("tag").is_null() | ends.shift(1, fill_value=True)  # ... and a line not in shape stands alone
         grouped = tagged.with_columns(record=starts.cum_sum())
-        unfinished = tagged.height and not final and tagged["tag"][-1] == "P"
-        if unfinished:
-            last = grouped["record"][-1]
-            pending = grouped.filter(pl.col("record") == last).select("line", "text")
-            grouped = grouped.filter(pl.col("record") != last)
-        else:
-            pending = lines.clear()
+        unfinished = not final and tagged.height > 0 and tagged["tag"][-1] == "P"
+        grouped, pending = hold_back_last(grouped, hold=unfinished)
         merged = grouped.group_by("record", maintain_order=True).agg(
             pl.col("line").first(),
             pl.when(pl.len() > 1)

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from logframe.formats.base import REJECTED_SCHEMA, Decoded
+from logframe.formats.base import REJECTED_SCHEMA, Decoded, hold_back_last
 from logframe.schema import FIELDS_DTYPE, LEVEL_ALIASES, LEVELS
 
 _WORDS = "|".join(sorted({*LEVELS, *LEVEL_ALIASES}, key=len, reverse=True))
@@ -64,12 +64,7 @@ class Python:
         """
         starts = pl.col("text").str.contains(_START)
         grouped = lines.with_columns(record=(starts | (pl.int_range(pl.len()) == 0)).cum_sum())
-        if not final and grouped.height:
-            last = grouped["record"][-1]
-            pending = grouped.filter(pl.col("record") == last).select("line", "text")
-            grouped = grouped.filter(pl.col("record") != last)
-        else:
-            pending = lines.clear()
+        grouped, pending = hold_back_last(grouped, hold=not final)
         merged = grouped.group_by("record", maintain_order=True).agg(
             pl.col("line").first(), pl.col("text").str.join("\n")
         )
