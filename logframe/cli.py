@@ -122,7 +122,10 @@ def report(
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
     skipped = sum(result["skipped"].values())
-    typer.echo(f"lines: {result['lines']:,}  records: {result['records']:,}  skipped: {skipped:,}")
+    merged = f"  merged into the record before: {result['merged']:,}" if result["merged"] else ""
+    typer.echo(f"lines: {result['lines']:,}  records: {result['records']:,}  skipped: {skipped:,}{merged}")
+    for source in result["sources"]:
+        typer.echo(f"  {source['source']}: {source['format']} ({source['why']})")
     typer.echo(f"kept without a timestamp: {result['null_timestamp']:,}  without a level: {result['no_level']:,}")
     typer.echo(f"lines with invalid UTF-8 (repaired): {result['invalid_utf8']:,}")
     for reason, count in result["skipped"].items():

@@ -190,7 +190,8 @@ class _SourceDecoder:
 
     def batch(self, lines: pl.DataFrame, final: bool = False) -> pl.DataFrame:
         """The raw batch of a chunk's ``lines`` (numbered, stripped); blank and bad lines counted."""
-        is_blank = pl.col("text").str.strip_chars() == ""
+        text_col = pl.col("text")
+        is_blank = (text_col == "") if self.strip == _STRIP else (text_col.str.strip_chars() == "")
         blank = lines.filter(is_blank).select("line", reason=pl.lit("blank"))
         text = lines.filter(~is_blank)
         if self.merge is not None:
