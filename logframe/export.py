@@ -23,23 +23,18 @@ from typing import Literal
 
 import polars as pl
 
+from logframe.formats.base import json_text
+
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S%.fZ"
 
 PathArg = str | os.PathLike[str]
 ParquetCompression = Literal["lz4", "uncompressed", "snappy", "gzip", "brotli", "zstd"]
 
 
-def _json_string(expr: pl.Expr) -> pl.Expr:
-    """JSON-encode a String expression (``"..."`` with escapes, or ``null``)."""
-    return pl.struct(expr.alias("v")).struct.json_encode().str.slice(5).str.head(-1)
-
-
 def fields_json(expr: pl.Expr) -> pl.Expr:
     """A ``fields`` list as the text of a JSON object."""
     pairs = pl.element().struct
-    members = expr.list.eval(
-        pl.concat_str(_json_string(pairs.field("key")), pl.lit(":"), _json_string(pairs.field("value")))
-    )
+    members = expr.list.eval(pl.concat_str(json_text(pairs.field("key")), pl.lit(":"), json_text(pairs.field("value"))))
     return pl.concat_str(pl.lit("{"), members.list.join(",").fill_null(""), pl.lit("}"))
 
 

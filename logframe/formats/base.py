@@ -10,6 +10,17 @@ import polars as pl
 REJECTED_SCHEMA = {"line": pl.Int64, "reason": pl.String}
 
 
+def json_text(expr: pl.Expr) -> pl.Expr:
+    """Each value as its JSON text (a quoted string, ``[1,2]``, ``null``), via Polars' struct encoder.
+
+    Examples
+    --------
+    >>> pl.select(json_text(pl.lit(pl.Series([[1, 2]])))).item()
+    '[1,2]'
+    """
+    return pl.struct(expr.alias("v")).struct.json_encode().str.slice(5).str.head(-1)
+
+
 @dataclass(frozen=True)
 class Decoded:
     """What a format made of a batch of lines.

@@ -28,7 +28,7 @@ from typing import Any
 import polars as pl
 
 from logframe.errors import FormatError
-from logframe.formats.base import REJECTED_SCHEMA, Decoded
+from logframe.formats.base import REJECTED_SCHEMA, Decoded, json_text
 from logframe.formats.cloudwatch import skip_reason
 from logframe.schema import FIELD_DTYPE, FIELDS_DTYPE
 
@@ -54,11 +54,7 @@ def _flatten(frame: pl.DataFrame, prefix: str = "") -> pl.DataFrame:
         if isinstance(series.dtype, pl.Struct):
             columns.extend(_flatten(series.struct.unnest(), name + ".").iter_columns())
         elif isinstance(series.dtype, pl.List | pl.Array):
-            columns.append(
-                pl.select(pl.struct(series.alias("v")).struct.json_encode().str.slice(5).str.head(-1))
-                .to_series()
-                .alias(name)
-            )
+            columns.append(pl.select(json_text(pl.lit(series))).to_series().alias(name))
         else:
             columns.append(series.cast(pl.String).alias(name))
     return pl.DataFrame(columns) if columns else pl.DataFrame(height=frame.height)
