@@ -27,6 +27,7 @@ from polars.io.plugins import register_io_source
 
 from logframe.formats import SAMPLE_LINES, detect, get_format
 from logframe.formats.base import Format
+from logframe.formats.embedded import unwrap
 from logframe.messages import level_of, parse_messages
 from logframe.schema import RAW_SCHEMA, SCHEMA
 from logframe.sources.files import FileSource
@@ -185,6 +186,7 @@ class _SourceDecoder:
         self.columns = [c for c in wanted if c not in ("source", "line")]
         self.merge = getattr(fmt, "merge", None)  # formats whose records span lines (tracebacks)
         self.strip = getattr(fmt, "strip", _STRIP)  # characters a format lets the reader strip from each line
+        self.embedded_json = getattr(fmt, "embedded_json", False)  # formats whose message may be a JSON object
         self.pending = pl.DataFrame(schema={"line": pl.Int64, "text": pl.String})
         self.consumed = 0
 
@@ -201,10 +203,11 @@ class _SourceDecoder:
             text = merged
         decoded = self.fmt.decode(text, self.columns)
         self.tally.add_skipped(self.counts, pl.concat([blank, decoded.rejected]), lines)
-        self.counts.records += decoded.records.height
-        have = {*decoded.records.columns, "source"}
+        records = unwrap(decoded.records, self.columns) if self.embedded_json else decoded.records
+        self.counts.records += records.height
+        have = {*records.columns, "source"}
         missing = [pl.lit(None, RAW_SCHEMA[c]).alias(c) for c in self.wanted if c not in have]
-        shaped = decoded.records.with_columns(*missing, source=pl.lit(self.source.name))
+        shaped = records.with_columns(*missing, source=pl.lit(self.source.name))
         return shaped.select([pl.col(c).cast(RAW_SCHEMA[c]) for c in self.wanted])
 
     def batches(self, on_read: Callable[[int], None] | None, budget: int | None) -> Iterator[pl.DataFrame]:

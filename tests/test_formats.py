@@ -71,7 +71,8 @@ def test_autodetection_per_source_in_a_directory(tmp_path: Path) -> None:
 def test_undetectable_source_names_the_formats_tried(write: Writer) -> None:
     path = write(["just", "plain words", "nothing structured here"])
     with pytest.raises(
-        logframe.FormatError, match=r"cannot tell the format .* 'cloudwatch', 'cri', 'json', 'logfmt', 'python'"
+        logframe.FormatError,
+        match=r"cannot tell the format .* 'cloudwatch', 'cri', 'docker', 'json', 'logfmt', 'python', 'text'",
     ):
         logframe.scan(path)
     assert logframe.scan(path, format="logfmt").report()["skipped"] == {"not_logfmt": 3}

@@ -17,6 +17,7 @@ from logframe.formats.base import Decoded, Format
 from logframe.formats.cloudwatch import CloudWatch
 from logframe.formats.cri import SHAPE as CRI_SHAPE
 from logframe.formats.cri import Cri
+from logframe.formats.docker import Docker
 from logframe.formats.jsonlines import JsonLines
 from logframe.formats.logfmt import Logfmt
 from logframe.formats.python import DEFAULT as PYTHON_DEFAULT
@@ -28,6 +29,7 @@ from logframe.formats.text import Text
 FORMATS: dict[str, Format] = {
     "cloudwatch": CloudWatch(),
     "cri": Cri(),
+    "docker": Docker(),
     "json": JsonLines(),
     "logfmt": Logfmt(),
     "python": Python(),
@@ -61,11 +63,19 @@ def get_format(name: str, mapping: Mapping[str, str] | None = None) -> Format:
 
 
 def _json_kind(sample: pl.Series, shaped: pl.Series, objects: int, n: int) -> tuple[str, str]:
-    """CloudWatch when most sampled objects have a ``log`` or ``kubernetes`` key, else generic JSON."""
-    keyed = sample.str.contains('"log"', literal=True) | sample.str.contains('"kubernetes"', literal=True)
-    kube = int((shaped & keyed).sum())
-    why = f"{objects} of {n} sampled lines are JSON objects, {kube} with a log or kubernetes key"
-    return ("cloudwatch" if kube * 2 >= objects else "json"), why
+    """Which JSON format: Docker, CloudWatch or generic JSON.
+
+    Docker when most sampled objects have a ``log`` ending in a newline and no ``kubernetes`` key;
+    CloudWatch when most have a ``log`` or ``kubernetes`` key; else generic JSON.
+    """
+    kube = sample.str.contains('"kubernetes"', literal=True)
+    log = sample.str.contains('"log"', literal=True)
+    docker = int((shaped & log & ~kube & sample.str.contains('\\n"', literal=True)).sum())
+    keyed = int((shaped & (log | kube)).sum())
+    if docker * 2 >= objects and docker:
+        return "docker", f"{objects} of {n} sampled lines are JSON objects, {docker} Docker json-file records"
+    why = f"{objects} of {n} sampled lines are JSON objects, {keyed} with a log or kubernetes key"
+    return ("cloudwatch" if keyed * 2 >= objects else "json"), why
 
 
 def detect(sample: pl.Series, source: str) -> tuple[str, str]:
@@ -117,7 +127,8 @@ def detect(sample: pl.Series, source: str) -> tuple[str, str]:
     if pairs > objects and pairs >= MIN_SHARE * n:
         return "logfmt", f"{pairs} of {n} sampled lines are key=value pairs from the first word"
     raise FormatError(
-        f"cannot tell the format of {source!r}: of {n} sampled lines, {objects} are JSON objects (cloudwatch, json), "
+        f"cannot tell the format of {source!r}: of {n} sampled lines, "
+        f"{objects} are JSON objects (cloudwatch, docker, json), "
         f"{pairs} are key=value pairs from the first word (logfmt), {records} start like Python records (python)"
         f", {cri} are CRI lines (cri) and {timed} start with a time (text); "
         f"pass format= one of {', '.join(map(repr, FORMATS))}"

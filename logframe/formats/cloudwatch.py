@@ -137,6 +137,7 @@ class CloudWatch:
     """Kubernetes container logs as shipped to CloudWatch: JSON lines with ``kubernetes`` metadata."""
 
     name = "cloudwatch"
+    embedded_json = True
 
     def decode(self, lines: pl.DataFrame, columns: list[str]) -> Decoded:
         """Decode non-blank lines; see the module docstring for the paths taken."""

@@ -29,6 +29,7 @@ class Cri:
     """Container runtime (CRI) logs, partial lines joined (see the module docstring)."""
 
     name = "cri"
+    embedded_json = True
     strip = "\r\n\ufeff"  # a partial piece's trailing spaces belong to the line it splits
 
     def merge(self, lines: pl.DataFrame, final: bool) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -12,7 +12,8 @@ shape                                                 example
 ====================================================  ===============================================
 
 A record with a traceback keeps it whole in ``message`` and gets two fields: ``exception`` (the type,
-``ValueError``) and ``exception_message`` (the text after it).
+``ValueError``) and ``exception_message`` (the text after it); Java and Go traces likewise (see
+:mod:`logframe.formats.traces`).
 
 Examples
 --------
@@ -36,7 +37,8 @@ from __future__ import annotations
 import polars as pl
 
 from logframe.formats.base import REJECTED_SCHEMA, Decoded, hold_back_last
-from logframe.schema import FIELDS_DTYPE, LEVEL_ALIASES, LEVELS
+from logframe.formats.traces import exception_fields
+from logframe.schema import LEVEL_ALIASES, LEVELS
 
 _WORDS = "|".join(sorted({*LEVELS, *LEVEL_ALIASES}, key=len, reverse=True))
 _TIME = r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
@@ -48,7 +50,6 @@ DEFAULT = rf"^(?i:{_WORDS}):[^:\s]*:"
 """Python logging's default ``LEVEL:name:message`` shape."""
 RECORD = rf"^(?:{_TIME}\s+(?:-\s+)?(?:{_LEVEL_NAME}|{_NAME_LEVEL})|(?i:{_WORDS}):)"
 """A line in one of the record shapes (for telling this format from plain timestamped text)."""
-_EXCEPTION = r"(?m)^(?<type>[A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt|Fault)\w*)(?::\s?(?<text>.*))?$"
 
 
 class Python:
@@ -80,14 +81,6 @@ class Python:
             .then(pl.concat_str(level, pl.lit(":"), name, pl.lit(":"), head.struct.field("message")))
             .otherwise(pl.col("text"))
         )
-        traceback = pl.col("text").str.contains("Traceback (most recent call last):", literal=True)
-        last = pl.col("text").str.extract_all(_EXCEPTION).list.last().str.extract_groups(_EXCEPTION)
-        exception = pl.when(traceback & last.struct.field("type").is_not_null()).then(
-            pl.concat_list(
-                pl.struct(key=pl.lit("exception"), value=last.struct.field("type")),
-                pl.struct(key=pl.lit("exception_message"), value=last.struct.field("text")),
-            )
-        )
-        exprs = {"time": head.struct.field("time"), "log": log, "attrs": exception.cast(FIELDS_DTYPE)}
+        exprs = {"time": head.struct.field("time"), "log": log, "attrs": exception_fields(pl.col("text"))}
         records = lines.select("line", *[exprs[c].alias(c) for c in columns if c in exprs])
         return Decoded(records=records, rejected=pl.DataFrame(schema=REJECTED_SCHEMA))
