@@ -7,6 +7,9 @@ Examples
     logframe stats sample_logs.txt
     logframe query sample_logs.txt --where "level='ERROR' & tenant='company-b'" --format csv -o errors.csv
     logframe report 'logs/*.jsonl.gz' --json
+    kubectl logs deploy/backend | logframe stats -
+    logframe stats s3://my-bucket/exports/ --log-format text
+    logframe query 'cloudwatch:///eks/prod/app?start=2025-10-07T16:00:00Z' --where "level>='ERROR'"
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import typer
 import logframe
 from logframe.errors import LogframeError
 from logframe.frame import LogFrame
-from logframe.sources.files import expand
+from logframe.sources import expand
 
 PROGRESS_MIN_BYTES = 64 << 20
 """Inputs at least this large get a progress bar on stderr (when stderr is a terminal)."""
@@ -48,9 +51,27 @@ class Output(StrEnum):
 
 Files = Annotated[
     list[str],
-    typer.Argument(help="Log files, directories, globs ('logs/*.jsonl.gz'), or - for stdin.", show_default=False),
+    typer.Argument(
+        help="Log files, directories, globs ('logs/*.jsonl.gz'), - for stdin, s3://bucket/prefix/ URLs, or "
+        "cloudwatch:///LOG_GROUP?start=ISO&end=ISO&filter=PATTERN&prefix=STREAM for the CloudWatch Logs API.",
+        show_default=False,
+    ),
 ]
-LogFormat = Annotated[str, typer.Option("--log-format", help="Input log format: auto or cloudwatch.")]
+LogFormat = Annotated[
+    str,
+    typer.Option(
+        "--log-format", "-F", help="Input log format: auto, cloudwatch, docker, cri, json, logfmt, python or text."
+    ),
+]
+StorageOptions = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--storage-option",
+        "-S",
+        help="KEY=VALUE for object storage URLs, repeatable (e.g. -S endpoint_url=http://127.0.0.1:9000).",
+        show_default=False,
+    ),
+]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a readable summary.")]
 ShowProgress = Annotated[
     bool | None,
@@ -64,12 +85,22 @@ def _fail(message: str) -> None:
 
 
 @contextmanager
-def _opened(files: list[str], log_format: str, progress: bool | None) -> Iterator[LogFrame]:
+def _opened(
+    files: list[str], log_format: str, progress: bool | None, storage_option: list[str] | None = None
+) -> Iterator[LogFrame]:
     """Scan ``files``, with a byte progress bar on stderr for big inputs; turn bad calls into exit 2."""
+    options = {}
+    for item in storage_option or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            _fail(f"--storage-option {item!r} is not KEY=VALUE (e.g. endpoint_url=http://127.0.0.1:9000)")
+        options[key] = value
     try:
-        sources = expand(files)  # once: standard input can be read only once
-        total = sum(source.size() for source in sources)
-        show = progress if progress is not None else (total >= PROGRESS_MIN_BYTES and sys.stderr.isatty())
+        sources = expand(files, options)  # once: standard input can be read only once
+        sizes = [source.size() for source in sources]
+        total = None if None in sizes else sum(size or 0 for size in sizes)  # unknown for the CloudWatch API
+        big = total is None or total >= PROGRESS_MIN_BYTES
+        show = progress if progress is not None else (big and sys.stderr.isatty())
         if not show:
             yield logframe.scan(sources, format=log_format)
             return
@@ -98,9 +129,15 @@ def _print_counts(title: str, counts: dict[str, int]) -> None:
 
 
 @app.command()
-def stats(files: Files, log_format: LogFormat = "auto", as_json: AsJson = False, progress: ShowProgress = None) -> None:
+def stats(
+    files: Files,
+    log_format: LogFormat = "auto",
+    as_json: AsJson = False,
+    progress: ShowProgress = None,
+    storage_option: StorageOptions = None,
+) -> None:
     """Count records by level and container, and give the UTC time range."""
-    with _opened(files, log_format, progress) as logs:
+    with _opened(files, log_format, progress, storage_option) as logs:
         result = logs.stats()
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
@@ -113,10 +150,14 @@ def stats(files: Files, log_format: LogFormat = "auto", as_json: AsJson = False,
 
 @app.command()
 def report(
-    files: Files, log_format: LogFormat = "auto", as_json: AsJson = False, progress: ShowProgress = None
+    files: Files,
+    log_format: LogFormat = "auto",
+    as_json: AsJson = False,
+    progress: ShowProgress = None,
+    storage_option: StorageOptions = None,
 ) -> None:
     """Account for every input line: records kept, lines skipped (by reason, with examples)."""
-    with _opened(files, log_format, progress) as logs:
+    with _opened(files, log_format, progress, storage_option) as logs:
         result = logs.report()
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
@@ -145,11 +186,12 @@ def query(
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many records.")] = None,
     log_format: LogFormat = "auto",
     progress: ShowProgress = None,
+    storage_option: StorageOptions = None,
 ) -> None:
     """Select records with a query and print or write them."""
     if output_format is Output.parquet and out is None:
         _fail("--format parquet needs --output FILE (Parquet is not written to a terminal)")
-    with _opened(files, log_format, progress) as logs:
+    with _opened(files, log_format, progress, storage_option) as logs:
         try:
             selected = logs.where(where) if where else logs
         except LogframeError as error:

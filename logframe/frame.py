@@ -29,7 +29,8 @@ from logframe.errors import QueryError
 from logframe.query import KEYWORDS, all_of, field, window_start
 from logframe.reader import ScanState, choose_formats, scan_records
 from logframe.schema import FIELDS_DTYPE
-from logframe.sources.files import FileSource, PathLike, expand
+from logframe.sources import SourceLike, expand
+from logframe.sources.files import PathLike
 
 if TYPE_CHECKING:
     from logframe.plot import PlotNamespace
@@ -488,10 +489,11 @@ class LogFrame:
 
 
 def scan(
-    source: PathLike | FileSource | Sequence[PathLike | FileSource],
+    source: SourceLike | Sequence[SourceLike],
     *,
     format: str = "auto",
     mapping: dict[str, str] | None = None,
+    storage_options: dict[str, Any] | None = None,
     on_read: Callable[[int], None] | None = None,
 ) -> LogFrame:
     """Lazily scan log files into a :class:`LogFrame`.
@@ -500,15 +502,21 @@ def scan(
     ----------
     source
         A path, a directory (read recursively), a glob (``"logs/*.jsonl"``, ``"logs/**/*.gz"``),
-        ``"-"`` for standard input, or a list of them; ``.gz``, ``.bz2`` and ``.zst`` files are
-        decompressed as they are read.
+        ``"-"`` for standard input, an object-storage URL (``"s3://bucket/exports/"``: an object, a
+        prefix read recursively, or a glob), a source object such as
+        :func:`logframe.sources.cloudwatch` (the CloudWatch Logs API), or a list of them; ``.gz``,
+        ``.bz2`` and ``.zst`` files are decompressed as they are read.
     format
         ``"auto"`` (detected per source from its first lines, see :func:`logframe.formats.detect`),
-        ``"cloudwatch"`` (Kubernetes JSON lines as CloudWatch stores them), ``"json"`` (any JSON
-        object a line), ``"logfmt"`` or ``"python"`` (logging text with tracebacks merged).
+        or one of ``"cloudwatch"`` (Kubernetes JSON lines as CloudWatch stores them), ``"docker"``
+        (json-file driver, split lines joined), ``"cri"`` (containerd / CRI-O), ``"json"`` (any JSON
+        object a line), ``"logfmt"``, ``"python"`` (logging text, tracebacks merged) and ``"text"``
+        (a leading time, then the message).
     mapping
         For ``"json"``: schema field → dotted JSON path, e.g. ``{"timestamp": "@timestamp",
         "message": "msg", "level": "severity"}`` (defaults recognise the common names).
+    storage_options
+        For URLs: options of the fsspec filesystem (for S3: ``key``, ``secret``, ``endpoint_url``, ...).
     on_read
         Called with the number of bytes read from disk as reading goes on (for progress bars).
 
@@ -529,7 +537,7 @@ def scan(
 
     if mapping is not None:
         get_format("json", mapping)  # checks the mapping's keys now
-    sources = expand(source)
+    sources = expand(source, storage_options)
     state = ScanState(sources, choose_formats(sources, format), mapping=mapping, on_read=on_read)
     return LogFrame(scan_records(state), state)
 

@@ -30,7 +30,7 @@ from logframe.formats.base import Format
 from logframe.formats.embedded import unwrap
 from logframe.messages import level_of, parse_messages
 from logframe.schema import RAW_SCHEMA, SCHEMA
-from logframe.sources.files import FileSource
+from logframe.sources import Source
 from logframe.timestamps import parse_timestamp
 
 EXAMPLES_PER_REASON = 5
@@ -113,7 +113,7 @@ class Tally:
 class ScanState:
     """What a LogFrame knows about where its records come from."""
 
-    sources: list[FileSource]
+    sources: list[Source]
     formats: list[tuple[str, str]]
     """Per source: the format's name and why it was chosen."""
     mapping: dict[str, str] | None = None
@@ -125,7 +125,7 @@ class ScanState:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def choose_formats(sources: list[FileSource], format: str) -> list[tuple[str, str]]:
+def choose_formats(sources: list[Source], format: str) -> list[tuple[str, str]]:
     """The format of each source: the one named, or (``"auto"``) detected from its first lines."""
     if format != "auto":
         get_format(format)
@@ -181,7 +181,7 @@ def split_lines(chunk: bytes, first_line: int, strip: str = _STRIP) -> tuple[pl.
 class _SourceDecoder:
     """Decodes one source's chunks: line accounting, multi-line records held across chunks."""
 
-    def __init__(self, source: FileSource, counts: SourceTally, fmt: Format, tally: Tally, wanted: list[str]) -> None:
+    def __init__(self, source: Source, counts: SourceTally, fmt: Format, tally: Tally, wanted: list[str]) -> None:
         self.source, self.counts, self.fmt, self.tally, self.wanted = source, counts, fmt, tally, wanted
         self.columns = [c for c in wanted if c not in ("source", "line")]
         self.merge = getattr(fmt, "merge", None)  # formats whose records span lines (tracebacks)

@@ -17,7 +17,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO, cast
@@ -54,6 +54,13 @@ _OPENERS: dict[str, Callable[[BinaryIO], IO[bytes]]] = {
     ".zstd": _zstd,
 }
 
+
+def decompressed(raw: BinaryIO, name: str) -> IO[bytes]:
+    """``raw`` decompressed as it is read, by the extension of ``name`` (``.gz``, ``.bz2``, ``.zst``)."""
+    opener = _OPENERS.get(Path(name).suffix.lower())
+    return opener(raw) if opener else raw
+
+
 STDIN = "-"
 """The source name that means standard input."""
 
@@ -83,8 +90,7 @@ class FileSource:
         last call, for progress bars.
         """
         with open(self.path, "rb") as raw:
-            opener = _OPENERS.get(self.path.suffix.lower())
-            stream = opener(raw) if opener else raw
+            stream = decompressed(raw, self.path.name)
             position = 0
             for chunk in read_chunks(stream, CHUNK_SIZE, MAX_LINE):
                 if on_read is not None:
@@ -155,8 +161,8 @@ def _directory(path: Path) -> list[FileSource]:
     return [FileSource(p) for p in found]
 
 
-def expand(source: PathLike | FileSource | Sequence[PathLike | FileSource]) -> list[FileSource]:
-    """Turn a path, a glob, a directory (read recursively), ``-`` (stdin), or a list of them into files.
+def expand_path(text: str) -> list[FileSource]:
+    """The files a local path names: itself, a directory's files (recursively), a glob's matches, or stdin (``-``).
 
     Hidden files and folders (names starting with ``.``) inside a directory are left out.
 
@@ -167,30 +173,18 @@ def expand(source: PathLike | FileSource | Sequence[PathLike | FileSource]) -> l
 
     Examples
     --------
-    >>> expand("sample_logs.txt")[0].name
+    >>> expand_path("sample_logs.txt")[0].name
     'sample_logs.txt'
     """
-    items: Sequence[PathLike | FileSource] = [source] if isinstance(source, str | os.PathLike | FileSource) else source
-    if not items:
-        raise SourceError("no source given: pass a path, a glob such as 'logs/*.jsonl', or a list of paths")
-    files: list[FileSource] = []
-    for item in items:
-        if isinstance(item, FileSource):
-            files.append(item)
-            continue
-        text = os.fspath(item)
-        if text == STDIN:
-            files.append(spool_stdin())
-            continue
-        if _GLOB_CHARS & set(text) and not os.path.exists(text):
-            matches = sorted(glob.glob(text, recursive=True))
-            if not matches:
-                raise SourceError(f"the glob {text!r} matches no file")
-            files.extend(FileSource(Path(m)) for m in matches if os.path.isfile(m))
-            continue
-        path = Path(text)
-        if not path.exists():
-            accepted = "a path, a directory, a glob such as 'logs/*.jsonl', '-' for stdin, or a list"
-            raise SourceError(f"no such file: {text!r} (pass {accepted})")
-        files.extend(_directory(path) if path.is_dir() else [FileSource(path)])
-    return files
+    if text == STDIN:
+        return [spool_stdin()]
+    if _GLOB_CHARS & set(text) and not os.path.exists(text):
+        matches = sorted(glob.glob(text, recursive=True))
+        if not matches:
+            raise SourceError(f"the glob {text!r} matches no file")
+        return [FileSource(Path(m)) for m in matches if os.path.isfile(m)]
+    path = Path(text)
+    if not path.exists():
+        accepted = "a path, a directory, a glob such as 'logs/*.jsonl', '-' for stdin, an s3:// URL, or a list"
+        raise SourceError(f"no such file: {text!r} (pass {accepted})")
+    return _directory(path) if path.is_dir() else [FileSource(path)]
