@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 DEMO_OUT := out
 
-.PHONY: demo test lint types unit setup bench bench-data bench-patterns docs clean
+.PHONY: demo test lint types unit setup bench bench-data bench-patterns bench-formats bench-floor docs clean
 BENCH_DATA := bench/data/logs_100k.jsonl bench/data/logs_1m.jsonl
 
 $(STAMP): pyproject.toml
@@ -41,6 +41,14 @@ unit: $(STAMP)
 ## Grouping accuracy of template mining on the Loghub samples (../shared/loghub), logframe vs drain3.
 bench-patterns: $(STAMP)
 	POLARS_MAX_THREADS=1 $(PY) -m bench.patterns
+
+## Peak RSS and time of stats() on every input format, 100k and 1M lines (files written once).
+bench-formats: $(STAMP)
+	$(PY) -m bench.formats --lines 100000 1000000 | tee bench/formats.md
+
+## What Polars itself costs in peak RSS, stripped down probe by probe (see bench/floor.py).
+bench-floor: bench/data/logs_100k.jsonl | $(STAMP)
+	$(PY) -m bench.floor bench/data/logs_100k.jsonl | tee bench/floor.md
 
 ## The chart images of the README, drawn from sample_logs.txt.
 docs: $(STAMP)

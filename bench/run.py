@@ -53,7 +53,8 @@ def run_once(tool: str, name: str, src: Path, out: Path) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
-def _versions() -> str:
+def versions() -> str:
+    """Python, logframe and the compared tools, with their versions."""
     names = ["polars", "duckdb", "pandas", "pyarrow"]
     found = []
     for n in names:
@@ -64,7 +65,8 @@ def _versions() -> str:
     return ", ".join([f"Python {platform.python_version()}", f"logframe {metadata.version('logframe')}", *found])
 
 
-def _machine() -> str:
+def machine() -> str:
+    """Cores, CPU model, memory and kernel of this machine."""
     cpu = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -127,8 +129,8 @@ def write_results(rows: list[dict[str, object]], out: Path, repeat: int) -> None
         "# Benchmark results",
         "",
         f"- Date: {dt.date.today().isoformat()}",
-        f"- Machine: {_machine()}",
-        f"- Versions: {_versions()}",
+        f"- Machine: {machine()}",
+        f"- Versions: {versions()}",
         f"- Method: `python -m bench.run` — each cell is the median of {repeat} runs, each in a fresh process;"
         " peak RSS is the whole child process (`os.wait4`),"
         " wall time includes interpreter start and imports.",
