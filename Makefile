@@ -11,7 +11,7 @@ BENCH_DATA := bench/data/logs_100k.jsonl bench/data/logs_1m.jsonl
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,aws,bench]"
+	$(PY) -m pip install --quiet -e ".[dev,aws,service,bench]"
 	touch $(STAMP)
 
 setup: $(STAMP)

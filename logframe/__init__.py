@@ -23,6 +23,7 @@ from logframe.frame import LogFrame, LogParser, Record, scan
 from logframe.patterns import mine_templates
 from logframe.query import all_of, any_of, field
 from logframe.schema import LEVELS, SCHEMA
+from logframe.service.store import open_store
 
 __version__ = "0.1.0"
 
@@ -40,5 +41,6 @@ __all__ = [
     "any_of",
     "field",
     "mine_templates",
+    "open_store",
     "scan",
 ]

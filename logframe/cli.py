@@ -1,4 +1,4 @@
-"""The ``logframe`` command line: ``stats``, ``query`` and ``report`` over log files.
+"""The ``logframe`` command line: ``stats``, ``query``, ``report``; ``ingest`` and ``serve`` for the service.
 
 Examples
 --------
@@ -234,6 +234,64 @@ def _stream_text(selected: LogFrame, output_format: Output) -> None:
         elif batch.height:
             sys.stdout.write("\n".join(batch["json"]) + "\n")
     sys.stdout.flush()
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@app.command()
+def ingest(
+    files: Files,
+    store: Annotated[str, typer.Option("--store", help="Directory or s3:// URL of the store (a Delta table).")],
+    log_format: LogFormat = "auto",
+    follow: Annotated[
+        bool, typer.Option("--follow", help="Keep reading the file as it grows, through rotation (Ctrl-C stops).")
+    ] = False,
+    interval: Annotated[float, typer.Option("--interval", min=0.1, help="Seconds between reads with --follow.")] = 1.0,
+) -> None:
+    """Append records to a store, idempotently: what a source already gave is not added again."""
+    from logframe.service.ingest import follow as follow_file
+    from logframe.service.ingest import ingest as ingest_sources
+    from logframe.service.store import open_store
+
+    try:
+        target = open_store(store)
+        if follow:
+            if len(files) != 1 or files[0] == "-":
+                _fail("--follow takes exactly one file path")
+            try:
+                follow_file(files[0], target, interval=interval)
+            except KeyboardInterrupt:
+                return
+        for result in ingest_sources(files, target, format=log_format):
+            typer.echo(json.dumps(result, ensure_ascii=False))
+    except LogframeError as error:
+        _fail(str(error))
+
+
+@app.command()
+def serve(
+    store: Annotated[str, typer.Option("--store", help="Directory of the store (a Delta table).")],
+    host: Annotated[str, typer.Option("--host", help="Address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535)] = 8080,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token", envvar="LOGFRAME_TOKEN", help="Bearer token clients must send (required off loopback)."
+        ),
+    ] = None,
+    wal: Annotated[
+        str | None, typer.Option("--wal", help="Write-ahead log directory (default: beside the store).")
+    ] = None,
+) -> None:
+    """Serve the HTTP API: POST /v1/ingest, GET /v1/logs, /v1/stats, /v1/patterns, /health, /metrics."""
+    if host not in LOOPBACK and not token:
+        _fail(f"binding {host} exposes the service beyond this machine: pass --token (or LOGFRAME_TOKEN)")
+    import uvicorn
+
+    from logframe.service.api import create_app
+
+    uvicorn.run(create_app(store, wal_path=wal, token=token), host=host, port=port, log_level="warning")
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import polars as pl
 
@@ -43,6 +43,22 @@ PREVIEW_BYTES = 4 << 20
 """Bytes the notebook display reads at most to find its preview rows (never the whole of a big file)."""
 
 Step = Callable[[pl.LazyFrame], pl.LazyFrame]
+
+
+class Origin(Protocol):
+    """Where a LogFrame's records come from: files read by a scan, or a store (:mod:`logframe.service.store`)."""
+
+    def names(self) -> list[str]:
+        """Names to show (files, URLs, a store's path)."""
+        ...
+
+    def preview(self, max_bytes: int) -> pl.LazyFrame:
+        """Records from a bounded first part of the origin, for the notebook display."""
+        ...
+
+    def report(self) -> dict[str, Any]:
+        """How the records were read (see :meth:`LogFrame.report`)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +140,11 @@ class LogFrame:
     ['ERROR', 'CRITICAL']
     """
 
-    __slots__ = ("_lf", "_state", "_steps")
+    __slots__ = ("_lf", "_origin", "_steps")
 
-    def __init__(self, lf: pl.LazyFrame, state: ScanState, steps: tuple[Step, ...] = ()) -> None:
+    def __init__(self, lf: pl.LazyFrame, origin: Origin, steps: tuple[Step, ...] = ()) -> None:
         self._lf = lf
-        self._state = state
+        self._origin = origin
         self._steps = steps  # how this frame narrows the scan, replayed by the notebook preview
 
     # -- conversion -------------------------------------------------------------------------
@@ -156,7 +172,7 @@ class LogFrame:
         return compacted(self._lf).collect(engine="streaming")
 
     def _with(self, step: Step) -> LogFrame:
-        return LogFrame(step(self._lf), self._state, (*self._steps, step))
+        return LogFrame(step(self._lf), self._origin, (*self._steps, step))
 
     # -- narrowing --------------------------------------------------------------------------
 
@@ -245,14 +261,13 @@ class LogFrame:
         """Notebook display: sources, schema and the first matching rows among the first few MiB read."""
         import html
 
-        preview = scan_records(
-            ScanState(self._state.sources, self._state.formats, mapping=self._state.mapping, max_bytes=PREVIEW_BYTES)
-        )
+        preview = self._origin.preview(PREVIEW_BYTES)
         for step in self._steps:
             preview = step(preview)
         rows = compacted(preview.head(PREVIEW_ROWS)).collect(engine="streaming")
-        names = ", ".join(html.escape(s.name) for s in self._state.sources[:5])
-        more = f" and {len(self._state.sources) - 5} more" if len(self._state.sources) > 5 else ""
+        sources = self._origin.names()
+        names = ", ".join(html.escape(name) for name in sources[:5])
+        more = f" and {len(sources) - 5} more" if len(sources) > 5 else ""
         schema = ", ".join(
             f"<code>{html.escape(n)}</code>: {html.escape(str(t))}" for n, t in self._lf.collect_schema().items()
         )
@@ -268,8 +283,9 @@ class LogFrame:
         )
 
     def __repr__(self) -> str:
-        names = ", ".join(s.name for s in self._state.sources[:3])
-        more = f" and {len(self._state.sources) - 3} more" if len(self._state.sources) > 3 else ""
+        sources = self._origin.names()
+        names = ", ".join(sources[:3])
+        more = f" and {len(sources) - 3} more" if len(sources) > 3 else ""
         return f"<LogFrame of {names}{more} (lazy; .collect() to read)>"
 
     # -- analysis ---------------------------------------------------------------------------
@@ -407,18 +423,7 @@ class LogFrame:
         >>> r["lines"], r["records"], r["skipped"]
         (147, 137, {'invalid_json': 4, 'not_a_json_object': 3, 'blank': 2, 'truncated_json': 1})
         """
-        base = scan_records(self._state)
-        counts = base.select(
-            null_timestamp=pl.col("timestamp").null_count(),
-            no_level=pl.col("level").null_count(),
-        ).collect(engine="streaming")
-        with self._state.lock:
-            tally = self._state.last_tally
-        if tally is None:  # pragma: no cover - a complete pass always records its tally
-            raise RuntimeError("the scan did not complete")
-        report = tally.as_dict()
-        report.update(counts.row(0, named=True))
-        return report
+        return self._origin.report()
 
     # -- export -----------------------------------------------------------------------------
 

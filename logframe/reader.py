@@ -124,6 +124,29 @@ class ScanState:
     last_tally: Tally | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def names(self) -> list[str]:
+        """The names of the sources, for display."""
+        return [s.name for s in self.sources]
+
+    def preview(self, max_bytes: int) -> pl.LazyFrame:
+        """The records of the first ``max_bytes`` read (for a notebook preview that never reads it all)."""
+        return scan_records(ScanState(self.sources, self.formats, mapping=self.mapping, max_bytes=max_bytes))
+
+    def report(self) -> dict[str, Any]:
+        """Every line accounted for, from one complete pass over the sources (see ``LogFrame.report``)."""
+        counts = (
+            scan_records(self)
+            .select(null_timestamp=pl.col("timestamp").null_count(), no_level=pl.col("level").null_count())
+            .collect(engine="streaming")
+        )
+        with self.lock:
+            tally = self.last_tally
+        if tally is None:  # pragma: no cover - a complete pass always records its tally
+            raise RuntimeError("the scan did not complete")
+        report = tally.as_dict()
+        report.update(counts.row(0, named=True))
+        return report
+
 
 def choose_formats(sources: list[Source], format: str) -> list[tuple[str, str]]:
     """The format of each source: the one named, or (``"auto"``) detected from its first lines."""

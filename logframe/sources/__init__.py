@@ -20,6 +20,7 @@ from logframe.errors import SourceError
 from logframe.sources.cloudwatch import URL_SCHEME as CLOUDWATCH_URL
 from logframe.sources.cloudwatch import CloudWatchSource, cloudwatch, from_url
 from logframe.sources.files import FileSource, PathLike, expand_path
+from logframe.sources.memory import BytesSource
 from logframe.sources.objects import ObjectSource, expand_url, is_url
 
 
@@ -74,4 +75,13 @@ def expand(source: SourceLike | Sequence[SourceLike], storage_options: Mapping[s
     return found
 
 
-__all__ = ["CloudWatchSource", "FileSource", "ObjectSource", "Source", "SourceLike", "cloudwatch", "expand"]
+__all__ = [
+    "BytesSource",
+    "CloudWatchSource",
+    "FileSource",
+    "ObjectSource",
+    "Source",
+    "SourceLike",
+    "cloudwatch",
+    "expand",
+]

@@ -1,0 +1,283 @@
+"""The HTTP service, as a real uvicorn server in a subprocess on 127.0.0.1: ingestion, queries, auth,
+idempotency, and acknowledged records surviving SIGKILL at random points."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLE, record
+
+httpx = pytest.importorskip("httpx")
+pytest.importorskip("fastapi")
+pytest.importorskip("deltalake")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Server:
+    """``logframe serve`` in a subprocess; restartable on the same store."""
+
+    def __init__(self, store: Path, token: str | None = None, max_file_bytes: int | None = None) -> None:
+        self.store, self.token, self.port = store, token, free_port()
+        self.max_file_bytes = max_file_bytes  # RLIMIT_FSIZE: writes past it fail, as on a full disk
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        args = [sys.executable, "-m", "logframe.cli", "serve", "--store", str(self.store), "--port", str(self.port)]
+        if self.token:
+            args += ["--token", self.token]
+        self.process = subprocess.Popen(
+            args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=self._limits
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start in 60 s")
+
+    def _limits(self) -> None:
+        if self.max_file_bytes is not None:
+            import resource
+
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
+            resource.setrlimit(resource.RLIMIT_FSIZE, (self.max_file_bytes, self.max_file_bytes))
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    running = Server(tmp_path / "store")
+    running.start()
+    yield running
+    running.stop()
+
+
+def flush(server: Server) -> None:
+    answer = httpx.post(f"{server.url}/v1/flush", timeout=60)
+    assert answer.status_code == 200, answer.text
+
+
+def test_ingest_query_stats_patterns(server: Server) -> None:
+    body = SAMPLE.read_bytes()
+    answer = httpx.post(f"{server.url}/v1/ingest?source=sample", content=body, timeout=30).json()
+    assert (answer["accepted"], answer["rejected"]) == (137, 8)  # the 2 blank lines are not rejections
+    assert [e["line"] for e in answer["errors"]] == sorted(e["line"] for e in answer["errors"])
+    gz = httpx.post(
+        f"{server.url}/v1/ingest?source=gz",
+        content=gzip.compress(json.dumps([json.loads(record("ERROR:app:zipped tenant=z"))]).encode()),
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+        timeout=30,
+    ).json()
+    assert gz["accepted"] == 1
+    flush(server)
+    errors = httpx.get(f"{server.url}/v1/logs", params={"level": "ERROR", "limit": 10}, timeout=30).json()
+    assert len(errors["records"]) == 10
+    assert errors["records"][0]["timestamp"] >= errors["records"][-1]["timestamp"]  # newest first
+    seen, cursor = [], None
+    while True:  # cursor pagination walks every ERROR record once
+        params: dict[str, Any] = {"level": "ERROR", "limit": 7, "order": "oldest"}
+        if cursor:
+            params["cursor"] = cursor
+        page = httpx.get(f"{server.url}/v1/logs", params=params, timeout=30).json()
+        seen += [(r["source"], r["line"]) for r in page["records"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == 46
+    where = httpx.get(f"{server.url}/v1/logs", params={"where": "tenant='z'"}, timeout=30).json()
+    assert [r["message"] for r in where["records"]] == ["zipped tenant=z"]
+    stats = httpx.get(f"{server.url}/v1/stats", params={"by": "container", "every": "10m"}, timeout=30).json()
+    assert stats["summary"]["total"] == 138
+    assert sum(row["count"] for row in stats["counts"]) == 138
+    assert stats["error_rate"][0].keys() >= {"bucket", "total", "errors", "rate", "rate_low", "rate_high"}
+    patterns = httpx.get(f"{server.url}/v1/patterns", timeout=30).json()["patterns"]
+    assert patterns[0]["count"] >= patterns[-1]["count"]
+    metrics = httpx.get(f"{server.url}/metrics", timeout=30).text
+    assert "logframe_records_accepted_total 138.0" in metrics
+    assert 'logframe_request_seconds_count{path="/v1/ingest"} 2.0' in metrics
+
+
+def test_bad_requests_get_4xx_with_a_reason(server: Server) -> None:
+    bad_query = httpx.get(f"{server.url}/v1/logs", params={"where": "level='ERROR"}, timeout=30)
+    assert bad_query.status_code == 400
+    assert "unterminated string" in bad_query.json()["detail"]
+    bad_time = httpx.get(f"{server.url}/v1/logs", params={"start": "yesterday"}, timeout=30)
+    assert (bad_time.status_code, "not an ISO 8601 time" in bad_time.text) == (400, True)
+    bad_format = httpx.post(f"{server.url}/v1/ingest?format=xml", content=b"<a/>", timeout=30)
+    assert (bad_format.status_code, "unknown format 'xml'" in bad_format.text) == (400, True)
+    bad_gzip = httpx.post(f"{server.url}/v1/ingest", content=b"nope", headers={"Content-Encoding": "gzip"}, timeout=30)
+    assert bad_gzip.status_code == 400
+    too_big = httpx.post(f"{server.url}/v1/ingest", content=b"x" * ((16 << 20) + 1), timeout=60)
+    assert too_big.status_code == 413
+    bomb = gzip.compress(b"\n" * ((16 << 20) + 10))
+    assert (
+        httpx.post(
+            f"{server.url}/v1/ingest", content=bomb, headers={"Content-Encoding": "gzip"}, timeout=60
+        ).status_code
+        == 413
+    )
+    bad_cursor = httpx.get(f"{server.url}/v1/logs", params={"cursor": "!!"}, timeout=30)
+    assert bad_cursor.status_code == 400
+
+
+def test_idempotency_key_counts_a_retry_once(server: Server) -> None:
+    lines = "\n".join(record(f"INFO:app:n={i}") for i in range(3)).encode()
+    headers = {"Idempotency-Key": "batch-42"}
+    first = httpx.post(f"{server.url}/v1/ingest", content=lines, headers=headers, timeout=30).json()
+    again = httpx.post(f"{server.url}/v1/ingest", content=lines, headers=headers, timeout=30).json()
+    assert (first["accepted"], again["accepted"], again.get("replayed")) == (3, 3, True)
+    flush(server)
+    server.stop()
+    server.start()  # the key survives a restart (kept with the committed entry)
+    third = httpx.post(f"{server.url}/v1/ingest", content=lines, headers=headers, timeout=30).json()
+    assert third.get("replayed") is True
+    flush(server)
+    assert len(httpx.get(f"{server.url}/v1/logs", timeout=30).json()["records"]) == 3
+
+
+def test_token_is_required_when_set(tmp_path: Path) -> None:
+    guarded = Server(tmp_path / "store", token="s3cret")
+    guarded.start()
+    try:
+        assert httpx.get(f"{guarded.url}/v1/logs", timeout=30).status_code == 401
+        wrong = {"Authorization": "Bearer nope"}
+        assert httpx.get(f"{guarded.url}/v1/logs", headers=wrong, timeout=30).status_code == 401
+        right = {"Authorization": "Bearer s3cret"}
+        assert httpx.get(f"{guarded.url}/v1/logs", headers=right, timeout=30).status_code == 200
+        assert httpx.get(f"{guarded.url}/health", timeout=30).status_code == 200
+    finally:
+        guarded.stop()
+
+
+def test_serving_beyond_loopback_needs_a_token() -> None:
+    from typer.testing import CliRunner
+
+    from logframe.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--store", "unused", "--host", "0.0.0.0"], env={"LOGFRAME_TOKEN": ""})
+    assert result.exit_code == 2
+    assert "pass --token" in result.output
+
+
+BATCH = 20
+
+
+def test_acknowledged_records_survive_sigkill_exactly_once(tmp_path: Path) -> None:
+    server = Server(tmp_path / "store")
+    server.start()
+    acked: set[str] = set()
+    sent: dict[str, list[str]] = {}
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def client(name: str) -> None:
+        number = 0
+        while not stop.is_set():
+            number += 1
+            key = f"{name}-{number}"
+            ids = [f"{key}-{j}" for j in range(BATCH)]
+            body = "\n".join(record(f"INFO:app:event uid={uid}") for uid in ids).encode()
+            with lock:
+                sent[key] = ids
+            for _ in range(200):  # retry the same batch with the same key until it is acknowledged
+                if stop.is_set():
+                    return
+                try:
+                    answer = httpx.post(
+                        f"{server.url}/v1/ingest", content=body, headers={"Idempotency-Key": key}, timeout=10
+                    )
+                except httpx.TransportError:
+                    time.sleep(0.05)
+                    continue
+                if answer.status_code == 200 and answer.json()["accepted"] == BATCH:
+                    with lock:
+                        acked.update(ids)
+                    break
+                time.sleep(0.05)
+
+    clients = [threading.Thread(target=client, args=(f"c{i}",)) for i in range(3)]
+    for thread in clients:
+        thread.start()
+    rng = random.Random(7)
+    try:
+        for _ in range(10):
+            time.sleep(rng.uniform(0.3, 1.5))
+            server.kill()
+            server.start()
+        time.sleep(1.0)
+    finally:
+        stop.set()
+        for thread in clients:
+            thread.join()
+    flush(server)
+    server.stop()
+
+    from logframe.service.store import open_store
+
+    stored = open_store(tmp_path / "store").scan().collect()
+    uids = [fields[0]["value"] for fields in stored["fields"]]
+    assert len(acked) >= 10 * BATCH, "too few batches acknowledged for the test to mean anything"
+    assert len(uids) == len(set(uids)), "a record was stored twice"
+    assert acked <= set(uids), f"{len(acked - set(uids))} acknowledged records are missing"
+    present: dict[str, int] = {}
+    for uid in uids:
+        batch = uid.rsplit("-", 1)[0]
+        present[batch] = present.get(batch, 0) + 1
+    assert all(count == BATCH for count in present.values()), "a batch was half-written"
+    assert set(present) <= set(sent)
+
+
+def test_a_write_that_fails_is_refused_not_lost(tmp_path: Path) -> None:
+    # Writes past 256 KiB fail (RLIMIT_FSIZE), as they would on a full disk.
+    limited = Server(tmp_path / "store", max_file_bytes=256 << 10)
+    limited.start()
+    try:
+        big = "\n".join(record(f"INFO:app:big n={i} " + "x" * 200) for i in range(3000)).encode()
+        refused = httpx.post(f"{limited.url}/v1/ingest", content=big, timeout=60)
+        assert refused.status_code == 507
+        assert "nothing was accepted" in refused.json()["detail"]
+        small = httpx.post(f"{limited.url}/v1/ingest", content=record("ERROR:app:small").encode(), timeout=60)
+        assert small.status_code == 200
+        flush(limited)
+        assert [r["message"] for r in httpx.get(f"{limited.url}/v1/logs", timeout=30).json()["records"]] == ["small"]
+        assert not list((tmp_path / "store-wal").glob("*.tmp"))
+    finally:
+        limited.stop()

@@ -1,0 +1,122 @@
+"""The Delta store and batch ingestion: a real Delta table in a temporary directory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import logframe
+from tests.conftest import SAMPLE, Writer, record
+
+pytest.importorskip("deltalake")
+
+from logframe.service.ingest import follow, ingest
+from logframe.service.store import open_store
+
+
+def test_store_round_trip_keeps_the_schema_and_prunes_by_day(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "store")
+    original = logframe.scan(SAMPLE).collect()
+    store.append(original)
+    back = store.scan().collect()
+    assert back.schema == original.schema
+    assert back.sort("line").drop("timestamp").equals(original.sort("line").drop("timestamp"))
+    assert back.sort("line")["timestamp"].to_list() == original.sort("line")["timestamp"].dt.truncate("1us").to_list()
+    window = store.scan("2025-10-07T16:40:00Z", "2025-10-07T16:50:00Z")
+    assert (
+        window.filter(level="ERROR").collect().height
+        == original.filter(
+            pl.col("timestamp").is_between(
+                dt.datetime(2025, 10, 7, 16, 40, tzinfo=dt.UTC),
+                dt.datetime(2025, 10, 7, 16, 50, tzinfo=dt.UTC),
+                closed="left",
+            ),
+            level="ERROR",
+        ).height
+    )
+    plan = store.scan("2025-10-08T00:00:00Z", "2025-10-09T00:00:00Z").lazy().explain()
+    assert "day" in plan  # the partition filter reaches the scan
+    assert store.scan("2025-10-08T00:00:00Z", "2025-10-09T00:00:00Z").collect().height == 0
+    assert store.describe()["records"] == original.height
+
+
+def test_store_scan_checks_its_window(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    with pytest.raises(logframe.SourceError, match="must be after start"):
+        store.scan("2025-10-07T17:00:00Z", "2025-10-07T16:00:00Z")
+    with pytest.raises(logframe.SourceError, match="start='noon' is not an ISO 8601 time"):
+        store.scan("noon")
+
+
+def test_ingest_is_idempotent_and_appends_only_what_is_new(tmp_path: Path, write: Writer) -> None:
+    store = open_store(tmp_path / "store")
+    path = write([record(f"ERROR:app:failed n={i}") for i in range(5)])
+    assert [r["new_records"] for r in ingest(path, store)] == [5]
+    assert [r["new_records"] for r in ingest(path, store)] == [0]
+    with open(path, "a") as handle:  # the file grows
+        handle.write(record("INFO:app:later") + "\n" + "{broken\n")
+    result = ingest(path, store)[0]
+    assert (result["already_committed_through_line"], result["new_records"]) == (5, 1)
+    assert result["skipped"] == {"invalid_json": 1}
+    assert store.scan().collect().height == 6
+    assert store.scan().collect()["line"].sort().to_list() == [1, 2, 3, 4, 5, 6]
+
+
+def test_ingest_commits_in_batches(tmp_path: Path, write: Writer) -> None:
+    store = open_store(tmp_path / "store")
+    path = write([record(f"INFO:app:n={i}") for i in range(50)])
+    ingest(path, store, batch_rows=10)
+    from deltalake import DeltaTable
+
+    assert DeltaTable(str(tmp_path / "store")).version() >= 4  # several commits, each recording progress
+    assert store.scan().collect().height == 50
+
+
+def test_follow_reads_a_growing_file_through_rotation(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "store")
+    path = tmp_path / "app.log"
+    path.write_text(record("INFO:app:one") + "\n")
+    stop = threading.Event()
+    thread = threading.Thread(target=follow, args=(path, store), kwargs={"interval": 0.05, "stop": stop})
+    thread.start()
+    try:
+        _wait_for(lambda: store.scan().collect().height == 1)
+        with open(path, "a") as handle:
+            handle.write(record("INFO:app:two") + "\n")
+        _wait_for(lambda: store.scan().collect().height == 2)
+        path.rename(tmp_path / "app.log.1")  # rotation: a new file with new content at the same path
+        path.write_text(record("INFO:app:three after rotation") + "\n")
+        _wait_for(lambda: store.scan().collect().height == 3)
+    finally:
+        stop.set()
+        thread.join()
+    assert sorted(store.scan().collect()["message"].to_list()) == ["one", "three after rotation", "two"]
+
+
+def _wait_for(condition: object, timeout: float = 20.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.05)
+
+
+def test_cli_ingest(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from logframe.cli import app
+
+    store = str(tmp_path / "store")
+    first = CliRunner().invoke(app, ["ingest", str(SAMPLE), "--store", store])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.output)["new_records"] == 137
+    again = CliRunner().invoke(app, ["ingest", str(SAMPLE), "--store", store])
+    assert json.loads(again.output)["new_records"] == 0
