@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 DEMO_OUT := out
 
-.PHONY: demo test lint types unit setup bench bench-data bench-patterns bench-formats bench-floor docs clean
+.PHONY: demo test lint types unit setup bench bench-data bench-patterns bench-formats bench-floor bench-load docs clean
 BENCH_DATA := bench/data/logs_100k.jsonl bench/data/logs_1m.jsonl
 
 $(STAMP): pyproject.toml
@@ -45,6 +45,10 @@ bench-patterns: $(STAMP)
 ## Peak RSS and time of stats() on every input format, 100k and 1M lines (files written once).
 bench-formats: $(STAMP)
 	$(PY) -m bench.formats --lines 100000 1000000 | tee bench/formats.md
+
+## Sustained ingestion of the service on loopback (records/s, p50/p99 latency) by batch size.
+bench-load: $(STAMP)
+	$(PY) -m bench.load | tee bench/load.md
 
 ## What Polars itself costs in peak RSS, stripped down probe by probe (see bench/floor.py).
 bench-floor: bench/data/logs_100k.jsonl | $(STAMP)

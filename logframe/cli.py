@@ -255,7 +255,7 @@ def ingest(
     from logframe.service.store import open_store
 
     try:
-        target = open_store(store)
+        target = open_store(store)  # an s3:// store takes its credentials from the AWS_* variables
         if follow:
             if len(files) != 1 or files[0] == "-":
                 _fail("--follow takes exactly one file path")
@@ -291,7 +291,11 @@ def serve(
 
     from logframe.service.api import create_app
 
-    uvicorn.run(create_app(store, wal_path=wal, token=token), host=host, port=port, log_level="warning")
+    try:
+        application = create_app(store, wal_path=wal, token=token)
+    except (LogframeError, OSError) as error:
+        _fail(str(error))
+    uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
 def main() -> None:

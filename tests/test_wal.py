@@ -117,3 +117,31 @@ def test_parse_body_accepts_a_json_array_and_says_what_is_wrong() -> None:
         parse_body(b"[1, 2", source="t")
     empty, answer = parse_body(b"", source="t")
     assert (empty.height, answer["accepted"]) == (0, 0)
+
+
+def test_committer_compacts_small_files(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from deltalake import DeltaTable
+
+    pipeline = Pipeline(open_store(tmp_path / "store"), str(tmp_path / "wal"))
+    stop = threading.Event()
+    committer = threading.Thread(target=pipeline.run_committer, args=(stop, 0.01, 4))
+    committer.start()
+    try:
+        for i in range(4):  # four small commits, one a batch
+            pipeline.accept(body(f"INFO:app:n={i}"), source="t")
+            deadline = time.monotonic() + 20
+            while pipeline.wal.depth and time.monotonic() < deadline:
+                time.sleep(0.01)
+        deadline = time.monotonic() + 20
+        while pipeline.metrics["compactions"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        stop.set()
+        committer.join()
+    assert pipeline.metrics["compactions"] == 1
+    table = DeltaTable(str(tmp_path / "store"))
+    assert len(table.file_uris()) == 1  # four files compacted into one
+    assert pipeline.store.scan().collect().height == 4

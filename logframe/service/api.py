@@ -112,7 +112,9 @@ def create_app(
     store_path: str, *, wal_path: str | None = None, token: str | None = None, commit_interval: float = 0.2
 ) -> FastAPI:
     """The service over the store at ``store_path`` (write-ahead log beside it unless ``wal_path``)."""
-    store = open_store(store_path)
+    if wal_path is None and "://" in store_path:
+        raise LogframeError(f"the store {store_path!r} is a URL: pass a local directory for the write-ahead log, --wal")
+    store = open_store(store_path)  # object-store credentials come from the environment (AWS_* variables)
     wal_directory = wal_path or str(Path(store_path).with_name(Path(store_path).name + "-wal"))
     from prometheus_client import CollectorRegistry, Histogram
 
@@ -246,6 +248,7 @@ class _PipelineCollector:
             ("records_committed", "Records committed to the store."),
             ("commit_errors", "Failed commits (retried)."),
             ("idempotent_replays", "Requests answered from an earlier one with the same Idempotency-Key."),
+            ("compactions", "Compactions of the store's small files."),
         ):
             yield CounterMetricFamily(f"logframe_{name}", help_text, value=counts[name])
         yield GaugeMetricFamily("logframe_wal_depth", "Log entries not yet committed.", value=self.pipeline.wal.depth)

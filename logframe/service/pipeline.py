@@ -40,6 +40,9 @@ WAL_APP_ID = "wal"
 MAX_ERRORS = 5
 """Rejected lines quoted in an answer."""
 
+OPTIMIZE_EVERY = 100
+"""Commits between two compactions of the store's small files."""
+
 
 class Pipeline:
     """Accepts bodies durably and commits them to ``store``; thread-safe."""
@@ -114,11 +117,20 @@ class Pipeline:
             self.metrics["records_committed"] += batch.height
             return batch.height
 
-    def run_committer(self, stop: threading.Event, interval: float = 0.2) -> None:
-        """Commit pending entries every ``interval`` seconds until ``stop`` is set (then once more)."""
+    def run_committer(self, stop: threading.Event, interval: float = 0.2, optimize_every: int = OPTIMIZE_EVERY) -> None:
+        """Commit pending entries every ``interval`` seconds until ``stop`` is set (then once more).
+
+        Every ``optimize_every`` commits the store's small files are compacted (the server's
+        commits are small: one per interval).
+        """
+        commits = 0
         while not stop.wait(interval):
             try:
-                self.commit_pending()
+                if self.commit_pending():
+                    commits += 1
+                    if commits % optimize_every == 0:
+                        self.store.optimize()
+                        self.metrics["compactions"] += 1
             except Exception:  # keep the entries and try again: a full disk may recover
                 self.metrics["commit_errors"] += 1
         self.commit_pending()
