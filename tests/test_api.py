@@ -281,3 +281,34 @@ def test_a_write_that_fails_is_refused_not_lost(tmp_path: Path) -> None:
         assert not list((tmp_path / "store-wal").glob("*.tmp"))
     finally:
         limited.stop()
+
+
+def test_a_read_only_store_keeps_batches_in_the_log_and_says_so(tmp_path: Path) -> None:
+    import shutil
+
+    server = Server(tmp_path / "store")
+    server.start()
+    log_dir = tmp_path / "store" / "_delta_log"
+    try:
+        httpx.post(f"{server.url}/v1/ingest", content=record("INFO:app:first").encode(), timeout=30)
+        flush(server)
+        chattr = shutil.which("chattr")
+        if chattr is None or subprocess.run([chattr, "+i", str(log_dir)], capture_output=True).returncode != 0:
+            pytest.skip("cannot make a directory immutable here (chattr)")
+        answer = httpx.post(f"{server.url}/v1/ingest", content=record("ERROR:app:second").encode(), timeout=30)
+        assert answer.status_code == 200  # durable in the write-ahead log
+        deadline = time.monotonic() + 30
+        health = httpx.get(f"{server.url}/health", timeout=30).json()
+        while health["last_commit_error"] is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+            health = httpx.get(f"{server.url}/health", timeout=30).json()
+        assert health["status"].startswith("degraded")
+        assert health["wal_depth"] == 1
+        assert "logframe_commit_errors_total" in httpx.get(f"{server.url}/metrics", timeout=30).text
+        subprocess.run([chattr, "-i", str(log_dir)], check=True)  # the operator makes it writable again
+        flush(server)
+        messages = [r["message"] for r in httpx.get(f"{server.url}/v1/logs", timeout=30).json()["records"]]
+        assert sorted(messages) == ["first", "second"]
+    finally:
+        subprocess.run(["chattr", "-i", str(log_dir)], capture_output=True, check=False)
+        server.stop()

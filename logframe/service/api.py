@@ -216,7 +216,12 @@ def create_app(
 
     @app.get("/health")
     def health() -> dict[str, Any]:
-        return {"status": "ok", "wal_depth": pipeline.wal.depth, "committed_seq": store.committed("wal")}
+        error = pipeline.last_error
+        return {
+            "status": "ok" if error is None else "degraded: commits to the store are failing",
+            "wal_depth": pipeline.wal.depth,
+            "last_commit_error": error,
+        }
 
     @app.get("/metrics", response_class=PlainTextResponse)
     def metrics() -> str:

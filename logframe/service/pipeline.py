@@ -54,6 +54,7 @@ class Pipeline:
         self._lock = threading.Lock()  # one writer of the log at a time
         self._commit_lock = threading.Lock()
         self.metrics: Counter[str] = Counter()
+        self.last_error: str | None = None  # of the last commit, if it failed (shown by /health)
         self.answers: dict[str, dict[str, Any]] = {
             r["key"]: r["answer"] for r in self.wal.receipts() if r.get("key") is not None
         }
@@ -131,8 +132,10 @@ class Pipeline:
                     if commits % optimize_every == 0:
                         self.store.optimize()
                         self.metrics["compactions"] += 1
-            except Exception:  # keep the entries and try again: a full disk may recover
+                self.last_error = None
+            except Exception as error:  # keep the entries and try again: a full disk may recover
                 self.metrics["commit_errors"] += 1
+                self.last_error = f"{type(error).__name__}: {error}"
         self.commit_pending()
 
 
