@@ -270,6 +270,97 @@ def ingest(
 
 
 @app.command()
+def retention(
+    store: Annotated[str, typer.Option("--store", help="Directory or s3:// URL of the store.")],
+    keep: Annotated[str, typer.Option("--keep", help="Window to keep, e.g. 30d, 12h, 2w.")],
+    archive: Annotated[
+        str | None, typer.Option("--archive", help="Copy expired days here first (Parquet, by day; a path or URL).")
+    ] = None,
+    now: Annotated[str | None, typer.Option("--now", help="Act as of this ISO time (default: now).")] = None,
+) -> None:
+    """Archive, verify and delete the day partitions wholly older than --keep."""
+    from logframe.service.retention import apply_retention
+    from logframe.service.store import open_store
+
+    try:
+        at = _time_option(now, "--now")
+        result = apply_retention(open_store(store), keep, archive=archive, now=at)
+    except (LogframeError, RuntimeError) as error:
+        _fail(str(error))
+    typer.echo(json.dumps(result, indent=2))
+
+
+def _time_option(value: str | None, name: str) -> Any:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        _fail(f"{name} {value!r} is not an ISO 8601 time such as 2025-10-07T16:50:00Z")
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+alerts_app = typer.Typer(help="Alert rules: test them against a log file before deploying them.", no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.command("test")
+def alerts_test(
+    rules: Annotated[Path, typer.Argument(help="YAML rules file.", show_default=False)],
+    input: Annotated[list[str], typer.Option("--input", "-i", help="Log file(s) to evaluate against.")],
+    at: Annotated[
+        str | None, typer.Option("--at", help="Evaluate as of this ISO time (default: just after the newest record).")
+    ] = None,
+    step: Annotated[str, typer.Option("--step", help="Evaluation interval replayed up to --at.")] = "1m",
+    as_json: AsJson = False,
+    log_format: LogFormat = "auto",
+) -> None:
+    """Replay the rules over the log up to --at and print the alerts pending or firing then."""
+    import datetime as dt
+
+    from logframe.service.alerts import Alerting, duration, load_rules
+
+    try:
+        parsed = load_rules(rules)
+        interval = duration(step, "--step")
+        if interval <= dt.timedelta(0):
+            _fail("--step must be longer than 0")
+        logs = logframe.scan(expand(input), format=log_format)
+        when = _time_option(at, "--at")
+        if when is None:
+            newest = logs.lazy().select(pl_max_timestamp()).collect().item()
+            if newest is None:
+                _fail("the input has no timestamped record; pass --at")
+            when = newest + dt.timedelta(seconds=1)
+        lookback = max((r.for_ + r.keep_firing_for for r in parsed), default=dt.timedelta(0)) + interval
+        alerting = Alerting(parsed)
+        t, active = when - lookback, []
+        while t <= when:
+            active = alerting.evaluate(logs, t)
+            t += interval
+        if t - interval != when:
+            active = alerting.evaluate(logs, when)
+    except LogframeError as error:
+        _fail(str(error))
+    if as_json:
+        typer.echo(json.dumps([a.as_dict() for a in active], indent=2))
+        return
+    typer.echo(f"as of {when.isoformat().replace('+00:00', 'Z')}: {len(active)} alert(s)")
+    for alert in active:
+        labels = ", ".join(f"{k}={v}" for k, v in alert.labels.items())
+        typer.echo(f"  {alert.state:<8} {alert.rule}  {{{labels}}}  value={alert.value:g}")
+
+
+def pl_max_timestamp() -> Any:
+    """The newest timestamp, as a Polars expression."""
+    import polars as pl
+
+    return pl.col("timestamp").max()
+
+
+@app.command()
 def serve(
     store: Annotated[str, typer.Option("--store", help="Directory of the store (a Delta table).")],
     host: Annotated[str, typer.Option("--host", help="Address to bind (loopback by default).")] = "127.0.0.1",
@@ -283,8 +374,21 @@ def serve(
     wal: Annotated[
         str | None, typer.Option("--wal", help="Write-ahead log directory (default: beside the store).")
     ] = None,
+    rules: Annotated[Path | None, typer.Option("--rules", help="YAML alert rules (see examples/rules.yaml).")] = None,
+    eval_interval: Annotated[
+        float, typer.Option("--eval-interval", min=0.1, help="Seconds between evaluations.")
+    ] = 30.0,
+    notify_webhook: Annotated[str | None, typer.Option("--notify-webhook", help="POST alerts to this URL.")] = None,
+    notify_shape: Annotated[
+        str, typer.Option("--notify-shape", help="Webhook body: plain, slack, pagerduty.")
+    ] = "plain",
+    notify_file: Annotated[
+        str | None, typer.Option("--notify-file", help="Append alerts as JSON lines (- stdout).")
+    ] = None,
+    retention: Annotated[str | None, typer.Option("--retention", help="Keep this window, e.g. 30d (hourly).")] = None,
+    archive_to: Annotated[str | None, typer.Option("--archive-to", help="Archive expired days here first.")] = None,
 ) -> None:
-    """Serve the HTTP API: POST /v1/ingest, GET /v1/logs, /v1/stats, /v1/patterns, /health, /metrics."""
+    """Serve the HTTP API: POST /v1/ingest, GET /v1/logs, /v1/stats, /v1/patterns, /v1/alerts, /health, /metrics."""
     if host not in LOOPBACK and not token:
         _fail(f"binding {host} exposes the service beyond this machine: pass --token (or LOGFRAME_TOKEN)")
     import uvicorn
@@ -292,7 +396,28 @@ def serve(
     from logframe.service.api import create_app
 
     try:
-        application = create_app(store, wal_path=wal, token=token)
+        alerting = None
+        if rules is not None:
+            from logframe.service.alerts import Alerting, Notifier, load_rules
+            from logframe.service.notify import SHAPES, FileNotifier, WebhookNotifier
+
+            if notify_shape not in SHAPES:
+                _fail(f"--notify-shape {notify_shape!r}: accepted {', '.join(SHAPES)}")
+            notifiers: list[Notifier] = []
+            if notify_webhook:
+                notifiers.append(WebhookNotifier(notify_webhook, shape=notify_shape))
+            if notify_file:
+                notifiers.append(FileNotifier(None if notify_file == "-" else notify_file))
+            alerting = Alerting(load_rules(rules), notifiers)
+        application = create_app(
+            store,
+            wal_path=wal,
+            token=token,
+            alerting=alerting,
+            eval_interval=eval_interval,
+            retention=retention,
+            archive_to=archive_to,
+        )
     except (LogframeError, OSError) as error:
         _fail(str(error))
     uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import polars as pl
 
 from logframe import export, stats
-from logframe.errors import QueryError
+from logframe.errors import QueryError, SourceError
+from logframe.parquet import ParquetOrigin, is_parquet, scan_parquet
 from logframe.query import KEYWORDS, all_of, field, window_start
 from logframe.reader import ScanState, choose_formats, scan_records
 from logframe.schema import FIELDS_DTYPE
@@ -510,7 +511,8 @@ def scan(
         ``"-"`` for standard input, an object-storage URL (``"s3://bucket/exports/"``: an object, a
         prefix read recursively, or a glob), a source object such as
         :func:`logframe.sources.cloudwatch` (the CloudWatch Logs API), or a list of them; ``.gz``,
-        ``.bz2`` and ``.zst`` files are decompressed as they are read.
+        ``.bz2`` and ``.zst`` files are decompressed as they are read. ``.parquet`` files in the record
+        schema (``to_parquet`` exports, the service's archives) are read as they are, not parsed.
     format
         ``"auto"`` (detected per source from its first lines, see :func:`logframe.formats.detect`),
         or one of ``"cloudwatch"`` (Kubernetes JSON lines as CloudWatch stores them), ``"docker"``
@@ -543,6 +545,11 @@ def scan(
     if mapping is not None:
         get_format("json", mapping)  # checks the mapping's keys now
     sources = expand(source, storage_options)
+    parquet = [s.name for s in sources if is_parquet(s.name)]
+    if parquet:
+        if len(parquet) != len(sources):
+            raise SourceError("Parquet files (the record schema) and log files cannot be scanned together; scan each")
+        return LogFrame(scan_parquet(parquet), ParquetOrigin(parquet))
     state = ScanState(sources, choose_formats(sources, format), mapping=mapping, on_read=on_read)
     return LogFrame(scan_records(state), state)
 

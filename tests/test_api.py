@@ -34,8 +34,10 @@ def free_port() -> int:
 class Server:
     """``logframe serve`` in a subprocess; restartable on the same store."""
 
-    def __init__(self, store: Path, token: str | None = None, max_file_bytes: int | None = None) -> None:
-        self.store, self.token, self.port = store, token, free_port()
+    def __init__(
+        self, store: Path, token: str | None = None, max_file_bytes: int | None = None, extra: tuple[str, ...] = ()
+    ) -> None:
+        self.store, self.token, self.port, self.extra = store, token, free_port(), list(extra)
         self.max_file_bytes = max_file_bytes  # RLIMIT_FSIZE: writes past it fail, as on a full disk
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -47,6 +49,7 @@ class Server:
         args = [sys.executable, "-m", "logframe.cli", "serve", "--store", str(self.store), "--port", str(self.port)]
         if self.token:
             args += ["--token", self.token]
+        args += self.extra
         self.process = subprocess.Popen(
             args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=self._limits
         )
@@ -312,3 +315,72 @@ def test_a_read_only_store_keeps_batches_in_the_log_and_says_so(tmp_path: Path) 
     finally:
         subprocess.run(["chattr", "-i", str(log_dir)], capture_output=True, check=False)
         server.stop()
+
+
+def test_serve_evaluates_rules_and_lists_alerts(tmp_path: Path) -> None:
+    import datetime as dt
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "rules:\n"
+        "  - {name: burst, kind: threshold, where: \"level='ERROR'\", window: 5m, condition: '> 2',"
+        " group_by: [tenant], labels: {severity: page}}\n"
+    )
+    notified = tmp_path / "alerts.jsonl"
+    extra = ("--rules", str(rules), "--eval-interval", "0.2", "--notify-file", str(notified))
+    server = Server(tmp_path / "store", extra=extra)
+    server.start()
+    try:
+        now = dt.datetime.now(dt.UTC)
+        lines = [
+            record(f"ERROR:app:down tenant={t}", (now - dt.timedelta(seconds=i)).isoformat())
+            for t, n in (("a", 4), ("b", 1))
+            for i in range(n)
+        ]
+        httpx.post(f"{server.url}/v1/ingest", content="\n".join(lines).encode(), timeout=30)
+        flush(server)
+        deadline = time.monotonic() + 30
+        alerts: list[dict[str, Any]] = []
+        while not alerts and time.monotonic() < deadline:
+            time.sleep(0.2)
+            alerts = httpx.get(f"{server.url}/v1/alerts", timeout=30).json()["alerts"]
+        assert [(a["rule"], a["labels"]["tenant"], a["state"], a["value"]) for a in alerts] == [
+            ("burst", "a", "firing", 4.0)
+        ]
+        sent = [json.loads(line) for line in notified.read_text().splitlines()]
+        assert [(s["rule"], s["state"]) for s in sent] == [("burst", "firing")]
+    finally:
+        server.stop()
+
+
+def test_serve_refuses_bad_rules_at_start(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from logframe.cli import app
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  - {name: x, kind: gauge}\n")
+    result = CliRunner().invoke(app, ["serve", "--store", str(tmp_path / "s"), "--rules", str(rules)])
+    assert result.exit_code == 2
+    assert "kind must be 'threshold' or 'pattern'" in result.output
+
+
+def test_serve_applies_retention_on_its_schedule(tmp_path: Path) -> None:
+    import logframe
+    from logframe.service.store import open_store
+
+    store = open_store(tmp_path / "store")
+    store.append(logframe.scan(SAMPLE).collect())  # 2025-10-07: long outside a 30-day window
+    extra = ("--retention", "30d", "--archive-to", str(tmp_path / "archive"))
+    server = Server(tmp_path / "store", extra=extra)
+    server.start()
+    try:
+        deadline = time.monotonic() + 30
+        total = 137
+        while total != 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            total = httpx.get(f"{server.url}/v1/stats", timeout=30).json()["summary"]["total"]
+        assert total == 3  # only the records without a time, filed under today, remain
+    finally:
+        server.stop()
+    assert logframe.scan(str(tmp_path / "archive")).collect().height == 134

@@ -26,6 +26,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from logframe.errors import LogframeError
 from logframe.frame import LogFrame
+from logframe.service.alerts import Alerting
 from logframe.service.pipeline import Pipeline
 from logframe.service.store import open_store
 
@@ -109,9 +110,21 @@ def _after_cursor(cursor: str, newest_first: bool) -> pl.Expr:
 
 
 def create_app(
-    store_path: str, *, wal_path: str | None = None, token: str | None = None, commit_interval: float = 0.2
+    store_path: str,
+    *,
+    wal_path: str | None = None,
+    token: str | None = None,
+    commit_interval: float = 0.2,
+    alerting: Alerting | None = None,
+    eval_interval: float = 30.0,
+    retention: str | None = None,
+    archive_to: str | None = None,
 ) -> FastAPI:
-    """The service over the store at ``store_path`` (write-ahead log beside it unless ``wal_path``)."""
+    """The service over the store at ``store_path`` (write-ahead log beside it unless ``wal_path``).
+
+    ``alerting`` (rules and notifiers) is evaluated every ``eval_interval`` seconds over the store;
+    ``retention`` (``"30d"``) runs hourly in the committer, archiving to ``archive_to`` first.
+    """
     if wal_path is None and "://" in store_path:
         raise LogframeError(f"the store {store_path!r} is a URL: pass a local directory for the write-ahead log, --wal")
     store = open_store(store_path)  # object-store credentials come from the environment (AWS_* variables)
@@ -125,13 +138,43 @@ def create_app(
     registry.register(_PipelineCollector(pipeline))
     stop = threading.Event()
 
+    maintenance = None
+    if retention is not None:
+        from logframe.service.retention import apply_retention, parse_keep
+
+        parse_keep(retention)  # a bad window fails at start
+
+        def maintenance() -> None:
+            apply_retention(store, retention, archive=archive_to)
+
+    def evaluate_alerts() -> None:
+        assert alerting is not None
+        lookback = max(r.window + (r.baseline if r.new_template else dt.timedelta(0)) for r in alerting.rules)
+        while not stop.wait(eval_interval):
+            now = dt.datetime.now(dt.UTC)
+            try:
+                alerting.evaluate(store.scan(now - lookback - dt.timedelta(minutes=1)), now)
+            except Exception as error:  # a rule that fails must not stop the others next time
+                pipeline.last_error = f"alerts: {type(error).__name__}: {error}"
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        committer = threading.Thread(target=pipeline.run_committer, args=(stop, commit_interval), daemon=True)
+        committer = threading.Thread(
+            target=pipeline.run_committer,
+            args=(stop, commit_interval),
+            kwargs={"maintenance": maintenance},
+            daemon=True,
+        )
         committer.start()
+        evaluator = None
+        if alerting is not None and alerting.rules:
+            evaluator = threading.Thread(target=evaluate_alerts, daemon=True)
+            evaluator.start()
         yield
         stop.set()
         committer.join(timeout=30)
+        if evaluator is not None:
+            evaluator.join(timeout=30)
 
     app = FastAPI(title="logframe", lifespan=lifespan)
     app.state.pipeline = pipeline
@@ -213,6 +256,13 @@ def create_app(
     @app.get("/v1/patterns", dependencies=[Depends(authorised)])
     def patterns(start: str | None = None, end: str | None = None, limit: int = Query(50, ge=1, le=1000)) -> Any:
         return {"patterns": _rows(window(start, end).patterns().head(limit))}
+
+    @app.get("/v1/alerts", dependencies=[Depends(authorised)])
+    def alerts() -> dict[str, Any]:
+        return {
+            "alerts": [a.as_dict() for a in alerting.active()] if alerting else [],
+            "rules": len(alerting.rules) if alerting else 0,
+        }
 
     @app.get("/health")
     def health() -> dict[str, Any]:

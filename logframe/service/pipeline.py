@@ -118,14 +118,30 @@ class Pipeline:
             self.metrics["records_committed"] += batch.height
             return batch.height
 
-    def run_committer(self, stop: threading.Event, interval: float = 0.2, optimize_every: int = OPTIMIZE_EVERY) -> None:
+    def run_committer(
+        self,
+        stop: threading.Event,
+        interval: float = 0.2,
+        optimize_every: int = OPTIMIZE_EVERY,
+        maintenance: Callable[[], None] | None = None,
+        maintenance_every: float = 3600.0,
+    ) -> None:
         """Commit pending entries every ``interval`` seconds until ``stop`` is set (then once more).
 
         Every ``optimize_every`` commits the store's small files are compacted (the server's
-        commits are small: one per interval).
+        commits are small: one per interval). ``maintenance`` (retention) runs every
+        ``maintenance_every`` seconds in this same thread, so the store keeps a single writer.
         """
         commits = 0
+        next_maintenance = time.monotonic()
         while not stop.wait(interval):
+            if maintenance is not None and time.monotonic() >= next_maintenance:
+                next_maintenance = time.monotonic() + maintenance_every
+                try:
+                    maintenance()
+                except Exception as error:  # reported, retried at the next turn
+                    self.metrics["maintenance_errors"] += 1
+                    self.last_error = f"retention: {type(error).__name__}: {error}"
             try:
                 if self.commit_pending():
                     commits += 1

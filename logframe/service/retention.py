@@ -1,0 +1,140 @@
+"""Retention and archiving: day partitions wholly older than the window leave the store, safely.
+
+For each such day, in order: (1) its rows are written to the archive as compressed Parquet under the
+same partitioning (``<archive>/day=2025-10-07/part-0.parquet``, readable by ``logframe.scan``),
+to a temporary name renamed into place; (2) the archive file is read back and its row count checked
+against the table's; (3) only then are the day's rows deleted from the table and the table vacuumed.
+A day that straddles the window's boundary is kept. A crash at any point loses nothing: a re-run
+finds the archive already complete for a day still in the table (and does not write it again) or the
+day already deleted. The clock is a parameter (``now``), so tests can move it.
+
+Examples
+--------
+>>> import datetime as dt, tempfile, logframe
+>>> from logframe.service.store import open_store
+>>> store = open_store(tempfile.mkdtemp())
+>>> store.append(logframe.scan("sample_logs.txt").collect())
+>>> now = dt.datetime(2025, 11, 20, tzinfo=dt.UTC)
+>>> result = apply_retention(store, "30d", archive=tempfile.mkdtemp(), now=now)
+>>> [(d["day"], d["rows"]) for d in result["archived"]]
+[('2025-10-07', 134)]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from logframe.errors import QueryError
+from logframe.service.store import PARTITION, Store
+
+_DURATION = re.compile(r"^(\d+)([hdw])$")
+
+
+def parse_keep(keep: str | dt.timedelta) -> dt.timedelta:
+    """A retention window: a timedelta or ``"30d"``, ``"12h"``, ``"2w"``.
+
+    Examples
+    --------
+    >>> parse_keep("30d")
+    datetime.timedelta(days=30)
+    """
+    if isinstance(keep, dt.timedelta):
+        window = keep
+    else:
+        match = _DURATION.match(keep.strip()) if isinstance(keep, str) else None
+        if match is None:
+            raise QueryError(f"keep={keep!r} is not a retention window; use e.g. '30d', '12h', '2w'")
+        number, unit = int(match[1]), match[2]
+        window = dt.timedelta(**{{"h": "hours", "d": "days", "w": "weeks"}[unit]: number})
+    if window <= dt.timedelta(0):
+        raise QueryError(f"keep={keep!r} must be a positive window")
+    return window
+
+
+def expired_days(days: list[dt.date], keep: dt.timedelta, now: dt.datetime) -> list[dt.date]:
+    """Days whose whole partition ``[day, day + 1)`` lies before ``now - keep``.
+
+    Examples
+    --------
+    >>> now = dt.datetime(2025, 10, 9, 6, tzinfo=dt.UTC)
+    >>> expired_days([dt.date(2025, 10, 7), dt.date(2025, 10, 8)], dt.timedelta(days=1), now)
+    [datetime.date(2025, 10, 7)]
+    """
+    boundary = now - keep
+    return sorted(d for d in days if dt.datetime.combine(d + dt.timedelta(days=1), dt.time(), dt.UTC) <= boundary)
+
+
+def _archive_file(archive: str, day: dt.date) -> str:
+    return f"{archive.rstrip('/')}/{PARTITION}={day.isoformat()}/part-0.parquet"
+
+
+def _archived_rows(path: str) -> int | None:
+    if "://" not in path and not os.path.exists(path):
+        return None
+    try:
+        return int(pl.scan_parquet(path, hive_partitioning=False).select(pl.len()).collect().item())
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+
+
+def _write_archive(rows: pl.DataFrame, path: str) -> None:
+    if "://" in path:
+        rows.write_parquet(path, compression="zstd")
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    temporary = path + ".tmp"
+    rows.write_parquet(temporary, compression="zstd")
+    with open(temporary, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def apply_retention(
+    store: Store,
+    keep: str | dt.timedelta,
+    *,
+    archive: str | None = None,
+    now: dt.datetime | None = None,
+    after_archive: Callable[[dt.date], None] | None = None,
+) -> dict[str, Any]:
+    """Archive (if ``archive``), verify, then delete the day partitions wholly older than ``keep``.
+
+    ``after_archive`` is called after a day is archived and verified, before it is deleted (tests
+    use it to crash there). Returns the days archived and deleted with their row counts.
+
+    Raises
+    ------
+    RuntimeError
+        If an archive file does not read back with the day's row count (the day is then kept).
+    """
+    window = parse_keep(keep)
+    now = now or dt.datetime.now(dt.UTC)
+    table = store._table()
+    result: dict[str, Any] = {"keep": str(window), "archived": [], "deleted": []}
+    if table is None:
+        return result
+    days = pl.scan_delta(table).select(pl.col(PARTITION).unique()).collect().to_series().drop_nulls().to_list()
+    for day in expired_days(days, window, now):
+        rows = pl.scan_delta(table).filter(pl.col(PARTITION) == day).collect()
+        if archive is not None:
+            path = _archive_file(archive, day)
+            if _archived_rows(path) != rows.height:  # not yet archived (or an earlier run was cut short)
+                _write_archive(rows.drop(PARTITION), path)
+            archived = _archived_rows(path)
+            if archived != rows.height:
+                raise RuntimeError(f"archive {path} holds {archived} rows, the store {rows.height}: day {day} is kept")
+            result["archived"].append({"day": day.isoformat(), "rows": rows.height, "path": path})
+        if after_archive is not None:
+            after_archive(day)
+        table.delete(f"{PARTITION} = '{day.isoformat()}'")
+        result["deleted"].append({"day": day.isoformat(), "rows": rows.height})
+    # Always: a run cut short after its delete left files that only a vacuum removes.
+    table.vacuum(retention_hours=0, enforce_retention_duration=False, dry_run=False)
+    return result
