@@ -291,15 +291,14 @@ def retention(
 
 
 def _time_option(value: str | None, name: str) -> Any:
-    import datetime as dt
+    from logframe.timestamps import to_utc
 
     if value is None:
         return None
     try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return to_utc(value)
+    except LogframeError:
         _fail(f"{name} {value!r} is not an ISO 8601 time such as 2025-10-07T16:50:00Z")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 alerts_app = typer.Typer(help="Alert rules: test them against a log file before deploying them.", no_args_is_help=True)

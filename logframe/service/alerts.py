@@ -37,6 +37,9 @@ import polars as pl
 
 from logframe.errors import QueryError
 from logframe.frame import LogFrame
+from logframe.patterns import mask
+from logframe.query import resolve
+from logframe.querylang import compile_query
 
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt,
@@ -117,8 +120,6 @@ def _rule(spec: Mapping[str, Any], index: int) -> Rule:
     if isinstance(group_by, str):
         group_by = [group_by]
     if spec.get("where") is not None:
-        from logframe.querylang import compile_query
-
         compile_query(str(spec["where"]))  # a malformed filter fails at load, with its position
     return Rule(
         name=name,
@@ -172,8 +173,6 @@ def measure(rule: Rule, logs: LogFrame, now: dt.datetime) -> dict[tuple[str | No
     start = now - rule.window
     in_window = logs.filter(after=start, before=now)
     keys = [f"__group_{i}" for i in range(len(rule.group_by))]
-    from logframe.query import resolve
-
     groups = [resolve(name).alias(key) for name, key in zip(rule.group_by, keys, strict=True)]
     base = in_window.lazy().with_columns(groups)
     matched = in_window.where(rule.where).lazy().with_columns(groups) if rule.where else base
@@ -194,8 +193,6 @@ def measure(rule: Rule, logs: LogFrame, now: dt.datetime) -> dict[tuple[str | No
 def _new_templates(
     rule: Rule, logs: LogFrame, matched: pl.LazyFrame, now: dt.datetime
 ) -> dict[tuple[str | None, ...], float]:
-    from logframe.patterns import mask
-
     start = now - rule.window
     recent = matched.group_by(mask(pl.col("message")).alias("template")).agg(n=pl.len())
     baseline = logs.filter(after=start - rule.baseline, before=start)

@@ -20,6 +20,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio
 import polars as pl
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -207,8 +208,6 @@ def create_app(
         client = request.client.host if request.client else "unknown"
         name = source or f"http:{client}"
         key = request.headers.get("idempotency-key")
-        import anyio
-
         try:
             return await anyio.to_thread.run_sync(lambda: pipeline.accept(body, source=name, format=format, key=key))
         except OSError as error:  # disk full, read-only store, file too large: say so, accept nothing

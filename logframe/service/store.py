@@ -27,9 +27,10 @@ from typing import Any
 
 import polars as pl
 
-from logframe.errors import SourceError
+from logframe.errors import QueryError, SourceError
 from logframe.frame import LogFrame
 from logframe.schema import SCHEMA
+from logframe.timestamps import to_utc
 
 STORE_SCHEMA: dict[str, pl.DataType] = {
     **{name: dtype for name, dtype in SCHEMA.items() if name not in ("timestamp", "level")},
@@ -44,13 +45,12 @@ PARTITION = "day"
 
 
 def _instant(value: str | dt.datetime | None, name: str) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime):
-        return value if value is None or value.tzinfo else value.replace(tzinfo=dt.UTC)
+    if value is None:
+        return None
     try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return to_utc(value)
+    except QueryError:
         raise SourceError(f"{name}={value!r} is not an ISO 8601 time such as '2025-10-07T16:00:00Z'") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def to_rows(records: pl.DataFrame, ingest_time: dt.datetime | None = None) -> pl.DataFrame:
