@@ -3,14 +3,16 @@
 Two steps, one configuration for every input:
 
 1. **Mask** the obvious variables with vectorised Polars expressions: the values of ``key=value``
-   pairs, quoted strings, UUIDs, IP addresses (with ports), hex numbers, paths and URLs, and numbers
-   (also inside identifiers: ``blk_-6952`` → ``blk_<*>``).
+   pairs, quoted strings, dates written out (``Sun Jul 10``), UUIDs, IP addresses (with ports), hex
+   numbers, paths and URLs, and numbers (also inside identifiers: ``blk_-6952`` → ``blk_<*>``).
 2. **Cluster the distinct masked strings** (usually far fewer than the messages) with a Drain-style
    fixed-depth tree: messages with the same number of tokens and the same first :data:`DEPTH` tokens
    share a leaf; in a leaf a message joins the most similar template if it shares at least
    :data:`SIMILARITY` of the template's constant tokens, and the positions that differ become ``<*>``.
    As in Drain, a variable word without digits among the first :data:`DEPTH` tokens
    (``User root logged in`` / ``User admin logged in``) keeps the messages apart.
+3. **Split on enumerations**: a ``<*>`` position that takes at most :data:`FEW_WORDS` plain words in a
+   cluster (``stored as bytes`` / ``stored as values``) is taken as part of the template.
 
 Examples
 --------
@@ -36,8 +38,12 @@ SIMILARITY = 0.7
 DEPTH = 2
 """Leading tokens (besides the token count) that key a leaf; tokens with digits or ``<*>`` count as ``<*>``."""
 
+_MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_DATE = rf"\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?(?:{_MONTHS}) +\d{{1,2}}\b"
+
 _MASKS: tuple[tuple[str, str], ...] = (
     (r"(?i)\b[a-z][a-z0-9+.\-]*://\S+", WILDCARD),  # URLs
+    (_DATE, WILDCARD),  # dates written out: "Sun Jul 10", "Jul 10"
     (r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", WILDCARD),  # quoted strings
     (r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", WILDCARD),  # UUIDs
     (r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", WILDCARD),  # IPv4 with optional port
@@ -103,6 +109,57 @@ def _similarity(template: list[str], tokens: list[str]) -> float:
     return same / constants
 
 
+FEW_WORDS = 3
+"""A ``<*>`` position whose values in a cluster are at most this many plain words splits the cluster."""
+
+
+def _cluster(distinct: list[str]) -> tuple[list[int], list[str]]:
+    """Cluster distinct masked messages: each one's template id, and the templates."""
+    tree = _Tree()
+    assigned = [tree.add(text.split(" ") if text else []) for text in distinct]
+    return _split_word_variables(distinct, assigned, tree.clusters)
+
+
+def _split_word_variables(
+    distinct: list[str], assigned: list[_Cluster], clusters: list[_Cluster]
+) -> tuple[list[int], list[str]]:
+    """Split clusters on positions that take only a few plain words (``bytes``/``values``, states).
+
+    Such words (no digits, not masked) are more often an enumeration that belongs to the template
+    (``stored as bytes`` / ``stored as values``, ``from RUNNING to SUCCEEDED``) than a variable;
+    a position with more distinct words (user names) stays ``<*>``.
+    """
+    members: dict[int, list[list[str]]] = {}
+    for text, cluster in zip(distinct, assigned, strict=True):
+        members.setdefault(cluster.ident, []).append(text.split(" ") if text else [])
+    split_positions: dict[int, list[int]] = {}
+    for cluster in clusters:
+        rows = members.get(cluster.ident, [])
+        positions = []
+        for i, token in enumerate(cluster.tokens):
+            if token != WILDCARD or len(rows) < 2:
+                continue
+            values = {row[i] for row in rows}
+            if len(values) <= FEW_WORDS and all(v.isalpha() for v in values):
+                positions.append(i)
+        split_positions[cluster.ident] = positions
+    keys: dict[tuple[int, tuple[str, ...]], int] = {}
+    names: list[str] = []
+    ids = []
+    for text, cluster in zip(distinct, assigned, strict=True):
+        tokens = text.split(" ") if text else []
+        positions = split_positions[cluster.ident]
+        key = (cluster.ident, tuple(tokens[i] for i in positions))
+        if key not in keys:
+            keys[key] = len(names)
+            filled = list(cluster.tokens)
+            for i in positions:
+                filled[i] = tokens[i]
+            names.append(" ".join(filled))
+        ids.append(keys[key])
+    return ids, names
+
+
 def mine_templates(messages: pl.Series | Sequence[str | None]) -> pl.DataFrame:
     """One row per message, in order: ``template_id`` and ``template`` (variables as ``<*>``).
 
@@ -117,14 +174,12 @@ def mine_templates(messages: pl.Series | Sequence[str | None]) -> pl.DataFrame:
     series = messages if isinstance(messages, pl.Series) else pl.Series(list(messages), dtype=pl.String)
     frame = pl.DataFrame({"masked": series.cast(pl.String)}).with_columns(pl.col("masked").pipe(mask))
     distinct = frame.select(pl.col("masked").drop_nulls().unique(maintain_order=True)).to_series().to_list()
-    tree = _Tree()
-    assigned = [tree.add(text.split(" ") if text else []) for text in distinct]
+    ids, names = _cluster(distinct)
     lookup = pl.DataFrame(
-        {"masked": distinct, "template_id": [c.ident for c in assigned]},
-        schema={"masked": pl.String, "template_id": pl.UInt32},
+        {"masked": distinct, "template_id": ids}, schema={"masked": pl.String, "template_id": pl.UInt32}
     )
     templates = pl.DataFrame(
-        {"template_id": [c.ident for c in tree.clusters], "template": [" ".join(c.tokens) for c in tree.clusters]},
+        {"template_id": list(range(len(names))), "template": names},
         schema={"template_id": pl.UInt32, "template": pl.String},
     )
     return (
@@ -156,10 +211,8 @@ def summarise(lf: pl.LazyFrame) -> pl.DataFrame:
         .sort("first_seen", "masked", nulls_last=True)
         .collect(engine="streaming")
     )
-    tree = _Tree()
-    ids = [tree.add(text.split(" ") if text else []).ident for text in per_masked["masked"]]
-    templates = {c.ident: " ".join(c.tokens) for c in tree.clusters}
-    grouped = per_masked.with_columns(template=pl.Series([templates[i] for i in ids], dtype=pl.String))
+    ids, names = _cluster(per_masked["masked"].to_list())
+    grouped = per_masked.with_columns(template=pl.Series([names[i] for i in ids], dtype=pl.String))
     return (
         grouped.sort("count", descending=True)
         .group_by("template", maintain_order=True)

@@ -41,9 +41,38 @@ def test_mine_templates_keeps_order_ids_and_nulls() -> None:
     ]
     out = mine_templates(messages)
     assert out.columns == ["template_id", "template"]
-    assert out["template_id"].to_list() == [0, 1, None, 0, 1]
+    # Two plain words at one position read as an enumeration (FEW_WORDS): the logins stay apart.
+    assert out["template_id"].to_list() == [0, 1, None, 0, 2]
     assert out["template"][0] == "Received disconnect from <*>: <*>: Bye Bye [preauth]"
-    assert out["template"][1] == f"Login accepted for user {WILDCARD}"
+    assert out["template"].to_list()[4] == "Login accepted for user admin"
+
+
+def test_a_position_with_many_plain_words_is_a_variable() -> None:
+    users = ["root", "admin", "deploy", "oracle", "test"]
+    out = mine_templates([f"Login accepted for user {u}" for u in users])
+    assert out["template_id"].unique().to_list() == [0]
+    assert out["template"][0] == f"Login accepted for user {WILDCARD}"
+
+
+def test_few_plain_words_at_a_position_split_the_template() -> None:
+    messages = [
+        f"Block rdd_{i} stored as {kind} in memory (estimated size {i} KB)"
+        for i in range(4)
+        for kind in ("bytes", "values")
+    ]
+    out = mine_templates(messages)
+    assert sorted(set(out["template"].to_list())) == [
+        "Block rdd_<*> stored as bytes in memory (estimated size <*> KB)",
+        "Block rdd_<*> stored as values in memory (estimated size <*> KB)",
+    ]
+
+
+def test_dates_written_out_are_masked() -> None:
+    messages = [
+        "connection from 1.2.3.4 at Sun Jul 10 03:04:05 2005",
+        "connection from 5.6.7.8 at Mon Jun 27 13:14:15 2005",
+    ]
+    assert mine_templates(messages)["template_id"].unique().to_list() == [0]
 
 
 def test_a_variable_word_among_the_first_tokens_splits_templates() -> None:
