@@ -1,4 +1,4 @@
-"""How low can peak RSS go with Polars at all? ``python -m bench.floor [FILE]`` (default: the 100k file).
+"""How low can peak RSS and time go with Polars at all? ``python -m bench.floor [FILE [CLEAN_1M_FILE]]``.
 
 Each probe runs in a fresh process and reports its whole-process peak RSS (``os.wait4``, as
 ``/usr/bin/time`` does). The probes strip the work down step by step, to show which part of the
@@ -18,6 +18,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.run import machine, versions
@@ -77,14 +78,60 @@ def peak_rss_mb(code: str, path: Path) -> float:
     return usage.ru_maxrss / 1024
 
 
+def speed_floor(clean: Path) -> None:
+    """Time Polars' own NDJSON reader and logframe's parsing and group-by on records already in memory.
+
+    Together they are what any Polars-based ``stats()`` costs at least (median of 3 runs each).
+    """
+    import statistics
+    import time
+
+    import polars as pl
+
+    from logframe.reader import to_records
+    from logframe.schema import RAW_SCHEMA
+
+    dtype = {"time": pl.String, "stream": pl.String, "log": pl.String}
+    kube = pl.Struct({"container_name": pl.String})
+
+    def read() -> pl.DataFrame:
+        return pl.read_ndjson(clean, schema={**dtype, "kubernetes": kube})
+
+    def parse(raw: pl.DataFrame) -> None:
+        records = to_records(raw.lazy())
+        agg = {"n": pl.len(), "start": pl.col("timestamp").min(), "end": pl.col("timestamp").max()}
+        records.group_by("level", "container").agg(**agg).collect(engine="streaming")
+
+    raw = read().with_columns(container=pl.col("kubernetes").struct.field("container_name")).drop("kubernetes")
+    raw = raw.with_columns([pl.lit(None, d).alias(c) for c, d in RAW_SCHEMA.items() if c not in raw.columns])
+
+    def parse_raw() -> None:
+        parse(raw)
+
+    timings: dict[str, Callable[[], object]] = {
+        "pl.read_ndjson (decode only)": read,
+        "logframe parse + group-by, in memory": parse_raw,
+    }
+    print(f"\n| step ({clean.name}, {raw.height:,} records) | seconds (median of 3) |\n| --- | ---: |")
+    for name, step in timings.items():
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            step()
+            runs.append(time.perf_counter() - started)
+        print(f"| {name} | {statistics.median(runs):.2f} |", flush=True)
+
+
 def main() -> None:
-    """Run every probe three times; print the median of each."""
+    """Run every probe three times; print the median of each (and the speed floor, given a clean file)."""
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
     print(f"{dt.date.today()}; {machine()}; {versions()}\n")
     print(f"| probe ({path.name}) | peak RSS MB (median of 3) |\n| --- | ---: |")
     for name, code in PROBES.items():
         runs = sorted(peak_rss_mb(code, path) for _ in range(3))
         print(f"| {name} | {runs[1]:.0f} |", flush=True)
+    if len(sys.argv) > 2:
+        speed_floor(Path(sys.argv[2]))
 
 
 if __name__ == "__main__":
