@@ -15,7 +15,6 @@ Each probe runs in a fresh process and reports its whole-process peak RSS (``os.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -69,13 +68,21 @@ PROBES = {
 }
 
 
+_REPORT = """
+import sys as _sys
+_sys.stdout.write(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:")))
+"""
+
+
 def peak_rss_mb(code: str, path: Path) -> float:
-    """Whole-process peak RSS of ``python -c code path``, in MB (MiB)."""
-    child = subprocess.Popen([sys.executable, "-c", code, str(path)], cwd=ROOT)
-    _, status, usage = os.wait4(child.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"probe failed: {code[:60]!r}")
-    return usage.ru_maxrss / 1024
+    """Whole-process peak RSS of ``python -c code path``, in MB (MiB), as the process's own VmHWM.
+
+    (Not ``wait4``'s ru_maxrss: after fork + exec Linux carries the parent's peak into it.)
+    """
+    out = subprocess.run([sys.executable, "-c", code + _REPORT, str(path)], cwd=ROOT, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"probe failed: {code[:60]!r}: {out.stderr[-500:]}")
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
 
 
 def speed_floor(clean: Path) -> None:
