@@ -16,9 +16,12 @@ from bench.generate import generate
 LIMIT_MB = 75
 """The brief's bar."""
 
-GUARD_MB = 95
-"""What the current design must stay under (measured 84-88 MB on 2026-11-23): catches a regression,
-such as a change that holds the whole file, long before it reaches a user."""
+GROWTH_MB = 10
+"""How much more a 3x bigger file may take: the design reads in bounded batches, so memory is flat
+(measured 84-88 MB at 100k and 85-89 MB at 1M lines on 2026-11-23). An absolute guard is not used:
+the Polars library's code pages count in RSS, and the first run of the suite in a fresh clone (as CI
+runs it) measured 115 MB once where re-runs measured 85-88, with nothing else changed (cause not pinned
+down; likely how much of the freshly written library file the kernel maps per fault)."""
 
 # The child reports its own high-water mark (VmHWM). Not getrusage: on Linux a process started by
 # (v)fork + exec inherits the parent's peak into ru_maxrss, and the parent here is pytest.
@@ -26,10 +29,18 @@ CHILD = """
 import sys
 from logframe import LogParser
 stats = LogParser.from_file(sys.argv[1]).stats()
-assert stats["total"] > 90_000, stats
+assert stats["total"] > 0.9 * int(sys.argv[2]), stats
 peak_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 print(peak_kb // 1024)
 """
+
+
+def peak_mb(path: Path, lines: int) -> int:
+    """Peak RSS (MB) of a fresh process running ``stats()`` on ``path`` (``lines`` lines)."""
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path), str(lines)], capture_output=True, text=True, check=True
+    )
+    return int(out.stdout.strip())
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +56,16 @@ def file_100k(tmp_path_factory: pytest.TempPathFactory) -> Path:
     "(make bench-floor, bench/floor.md): its machine code, paged in as kernels run, leaves no room to read a file",
 )
 def test_stats_on_100k_lines_peaks_under_75_mb(file_100k: Path) -> None:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(file_100k)], capture_output=True, text=True, check=True)
-    peak_mb = int(out.stdout.strip())
-    assert peak_mb <= LIMIT_MB, f"peak RSS {peak_mb} MB > {LIMIT_MB} MB"
+    peak = peak_mb(file_100k, 100_000)
+    assert peak <= LIMIT_MB, f"peak RSS {peak} MB > {LIMIT_MB} MB"
+
+
+@pytest.fixture(scope="module")
+def file_300k(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(300_000, tmp_path_factory.mktemp("mem") / "logs_300k.jsonl")
 
 
 @pytest.mark.slow
-def test_stats_memory_does_not_regress(file_100k: Path) -> None:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(file_100k)], capture_output=True, text=True, check=True)
-    peak_mb = int(out.stdout.strip())
-    assert peak_mb <= GUARD_MB, f"peak RSS {peak_mb} MB > {GUARD_MB} MB: something now holds more than a batch"
+def test_stats_memory_is_flat_in_the_file_size(file_100k: Path, file_300k: Path) -> None:
+    small, big = peak_mb(file_100k, 100_000), peak_mb(file_300k, 300_000)
+    assert big - small <= GROWTH_MB, f"peak RSS {small} MB at 100k lines but {big} MB at 300k: memory grows with input"
