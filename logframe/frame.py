@@ -32,6 +32,7 @@ from logframe.reader import ScanState, choose_formats, scan_records
 from logframe.schema import FIELDS_DTYPE
 from logframe.sources import SourceLike, expand
 from logframe.sources.files import PathLike
+from logframe.timestamps import to_timedelta
 
 if TYPE_CHECKING:
     from logframe.plot import PlotNamespace
@@ -109,17 +110,6 @@ def compacted(lf: pl.LazyFrame) -> pl.LazyFrame:
         elif dtype == FIELDS_DTYPE:
             copies.append(pl.col(name).list.eval(pair).alias(name))
     return lf.with_columns(copies) if copies else lf
-
-
-def _duration(window: str | dt.timedelta) -> dt.timedelta:
-    """A window as a timedelta: a timedelta, or a duration string such as ``"30m"``, ``"2h"``, ``"1d"``."""
-    if isinstance(window, dt.timedelta):
-        return window
-    units = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-    number, unit = window[:-1], window[-1:]
-    if not number.isdigit() or unit not in units or int(number) == 0:
-        raise QueryError(f"window={window!r} is not a duration; use e.g. '30m', '2h', '1d' (units s, m, h, d, w)")
-    return dt.timedelta(**{units[unit]: int(number)})
 
 
 def _record(row: dict[str, Any]) -> Record:
@@ -392,7 +382,7 @@ class LogFrame:
         dimensions = tuple(by) if by is not None else DIMENSIONS
         if baseline is not None:
             return compare(self._lf, baseline.lazy(), dimensions)
-        span = _duration(window) if window is not None else None
+        span = to_timedelta(window, "window") if window is not None else None
         before, after = split_at(to_utc(at), span)  # type: ignore[arg-type]
         minutes = (span.total_seconds() / 60, span.total_seconds() / 60) if span is not None else None
         return compare(self.filter(**after).lazy(), self.filter(**before).lazy(), dimensions, minutes)

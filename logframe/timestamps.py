@@ -171,3 +171,45 @@ def iso_z(value: dt.datetime | None) -> str | None:
     if utc.microsecond:
         text += f".{utc.microsecond:06d}".rstrip("0")
     return text + "Z"
+
+
+_DURATION_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_DURATION_EXAMPLES = {"s": "30s", "m": "5m", "h": "12h", "d": "30d", "w": "2w"}
+
+
+def to_timedelta(
+    value: str | int | dt.timedelta,
+    name: str,
+    *,
+    units: str = "smhdw",
+    allow_zero: bool = False,
+    what: str = "duration",
+) -> dt.timedelta:
+    """A user-given duration: a timedelta, or a number and one of ``units`` (``"30s"``, ``"5m"``, ``"2w"``).
+
+    ``0`` is accepted only with ``allow_zero``; ``name`` and ``what`` word the error.
+
+    Raises
+    ------
+    QueryError
+        If the value is not such a duration, or is not positive (unless ``allow_zero``).
+
+    Examples
+    --------
+    >>> to_timedelta("90m", "window")
+    datetime.timedelta(seconds=5400)
+    >>> to_timedelta("3d", "keep", units="hdw", what="retention window")
+    datetime.timedelta(days=3)
+    """
+    if isinstance(value, dt.timedelta):
+        span = value
+    else:
+        text = str(value).strip()
+        number, unit = (text, "s") if text == "0" else (text[:-1], text[-1:])
+        if isinstance(value, bool) or not number.isdigit() or unit not in units:
+            examples = ", ".join(repr(_DURATION_EXAMPLES[u]) for u in units)
+            raise QueryError(f"{name}={value!r} is not a {what}; use e.g. {examples} (units {', '.join(units)})")
+        span = dt.timedelta(**{_DURATION_UNITS[unit]: int(number)})
+    if span < dt.timedelta(0) or (span == dt.timedelta(0) and not allow_zero):
+        raise QueryError(f"{name}={value!r} must be a positive {what}")
+    return span

@@ -25,6 +25,7 @@ from logframe.formats.base import Decoded, hold_back_last
 from logframe.formats.cloudwatch import CloudWatch
 
 _LOG = pl.col("text").str.json_path_match("$.log")
+_CLOUDWATCH = CloudWatch()
 
 
 class Docker:
@@ -61,7 +62,7 @@ class Docker:
 
     def decode(self, lines: pl.DataFrame, columns: list[str]) -> Decoded:
         """Decode joined lines as CloudWatch JSON; the trailing newline of ``log`` is dropped."""
-        decoded = CloudWatch().decode(lines, columns)
+        decoded = _CLOUDWATCH.decode(lines, columns)
         if "log" not in decoded.records.columns:
             return decoded
         records = decoded.records.with_columns(pl.col("log").str.strip_suffix("\n").str.strip_suffix("\r"))

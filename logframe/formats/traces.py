@@ -60,22 +60,10 @@ def exception_fields(text: pl.Expr) -> pl.Expr:
     panic = text.str.extract(r"(?m)^\s*panic: (.*)$", 1)
     python, java = text.str.contains(_PYTHON, literal=True), text.str.contains(_JAVA_FRAME)
     go = text.str.contains(_GO_GOROUTINE) & panic.is_not_null()
-    kind = (
-        pl.when(python)
-        .then(raised.struct.field("type"))
-        .when(java)
-        .then(thrown.struct.field("type"))
-        .when(go)
-        .then(pl.lit("panic"))
+    named = (  # the (type, text) of the exception each kind of trace names
+        pl.when(python).then(raised).when(java).then(thrown).when(go).then(pl.struct(type=pl.lit("panic"), text=panic))
     )
-    message = (
-        pl.when(python)
-        .then(raised.struct.field("text"))
-        .when(java)
-        .then(thrown.struct.field("text"))
-        .when(go)
-        .then(panic)
-    )
+    kind, message = named.struct.field("type"), named.struct.field("text")
     pairs = pl.concat_list(
         pl.struct(key=pl.lit("exception"), value=kind), pl.struct(key=pl.lit("exception_message"), value=message)
     )

@@ -40,6 +40,7 @@ from logframe.frame import LogFrame
 from logframe.patterns import mask
 from logframe.query import resolve
 from logframe.querylang import compile_query
+from logframe.timestamps import to_timedelta
 
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt,
@@ -50,18 +51,11 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
     "!=": operator.ne,
 }
 _CONDITION = re.compile(r"^\s*(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$")
-_DURATION = re.compile(r"^(\d+)(s|m|h|d)$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
 def duration(text: Any, name: str) -> dt.timedelta:
     """``"5m"`` → 5 minutes (units s, m, h, d); ``0`` or ``"0s"`` is no time."""
-    if text in (0, "0"):
-        return dt.timedelta(0)
-    match = _DURATION.match(str(text).strip())
-    if match is None:
-        raise QueryError(f"{name}: {text!r} is not a duration; use e.g. '30s', '5m', '1h', '1d'")
-    return dt.timedelta(**{_UNITS[match[2]]: int(match[1])})
+    return to_timedelta(text, name, units="smhd", allow_zero=True)
 
 
 @dataclass(frozen=True)

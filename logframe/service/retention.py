@@ -24,17 +24,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from logframe.errors import QueryError
 from logframe.service.store import PARTITION, Store
-
-_DURATION = re.compile(r"^(\d+)([hdw])$")
+from logframe.timestamps import to_timedelta
 
 
 def parse_keep(keep: str | dt.timedelta) -> dt.timedelta:
@@ -45,17 +42,7 @@ def parse_keep(keep: str | dt.timedelta) -> dt.timedelta:
     >>> parse_keep("30d")
     datetime.timedelta(days=30)
     """
-    if isinstance(keep, dt.timedelta):
-        window = keep
-    else:
-        match = _DURATION.match(keep.strip()) if isinstance(keep, str) else None
-        if match is None:
-            raise QueryError(f"keep={keep!r} is not a retention window; use e.g. '30d', '12h', '2w'")
-        number, unit = int(match[1]), match[2]
-        window = dt.timedelta(**{{"h": "hours", "d": "days", "w": "weeks"}[unit]: number})
-    if window <= dt.timedelta(0):
-        raise QueryError(f"keep={keep!r} must be a positive window")
-    return window
+    return to_timedelta(keep, "keep", units="hdw", what="retention window")
 
 
 def expired_days(days: list[dt.date], keep: dt.timedelta, now: dt.datetime) -> list[dt.date]:

@@ -38,7 +38,8 @@ MAX_LINE = 16 << 20
 OVERSIZED = None
 """What :func:`read_chunks` yields in place of a line longer than ``max_line``."""
 
-_GLOB_CHARS = frozenset("*?[")
+GLOB_CHARS = frozenset("*?[")
+"""Characters that make a path a glob."""
 
 
 def _zstd(raw: BinaryIO) -> IO[bytes]:
@@ -178,7 +179,7 @@ def expand_path(text: str) -> list[FileSource]:
     """
     if text == STDIN:
         return [spool_stdin()]
-    if _GLOB_CHARS & set(text) and not os.path.exists(text):
+    if GLOB_CHARS & set(text) and not os.path.exists(text):
         matches = sorted(glob.glob(text, recursive=True))
         if not matches:
             raise SourceError(f"the glob {text!r} matches no file")

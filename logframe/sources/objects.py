@@ -18,9 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, cast
 
 from logframe.errors import SourceError
-from logframe.sources.files import decompressed, read_chunks
-
-_GLOB_CHARS = frozenset("*?[")
+from logframe.sources.files import GLOB_CHARS, decompressed, read_chunks
 
 
 def is_url(text: str) -> bool:
@@ -88,7 +86,7 @@ def expand_url(url: str, storage_options: Mapping[str, Any] | None = None) -> li
         return ObjectSource(f"{protocol}://{found}", options)
 
     try:
-        if _GLOB_CHARS & set(path):
+        if GLOB_CHARS & set(path):
             matches = sorted(fs.glob(path))
             if not matches:
                 raise SourceError(f"the glob {url!r} matches no object")
