@@ -158,7 +158,7 @@ def report(
 ) -> None:
     """Account for every input line: records kept, lines skipped (by reason, with examples)."""
     with _opened(files, log_format, progress, storage_option) as logs:
-        result = logs.report()
+        result = logs.report().as_dict()
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
@@ -169,6 +169,8 @@ def report(
         typer.echo(f"  {source['source']}: {source['format']} ({source['why']})")
     typer.echo(f"kept without a timestamp: {result['null_timestamp']:,}  without a level: {result['no_level']:,}")
     typer.echo(f"lines with invalid UTF-8 (repaired): {result['invalid_utf8']:,}")
+    for damaged in result["damaged"]:
+        typer.echo(f"  skipped from byte {damaged['bytes']:,} on: {damaged['error']}")
     for reason, count in result["skipped"].items():
         typer.echo(f"  {reason}: {count:,}")
         for example in result["examples"].get(reason, []):

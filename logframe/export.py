@@ -23,12 +23,21 @@ from typing import Literal
 
 import polars as pl
 
-from logframe.formats.base import json_text
-
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S%.fZ"
 
 PathArg = str | os.PathLike[str]
 ParquetCompression = Literal["lz4", "uncompressed", "snappy", "gzip", "brotli", "zstd"]
+
+
+def json_text(expr: pl.Expr) -> pl.Expr:
+    """Each value as its JSON text (a quoted string, ``[1,2]``, ``null``), via Polars' struct encoder.
+
+    Examples
+    --------
+    >>> pl.select(json_text(pl.lit(pl.Series([[1, 2]])))).item()
+    '[1,2]'
+    """
+    return pl.struct(expr.alias("v")).struct.json_encode().str.slice(5).str.head(-1)
 
 
 def fields_json(expr: pl.Expr) -> pl.Expr:

@@ -28,7 +28,7 @@ from logframe import export, stats
 from logframe.errors import QueryError, SourceError
 from logframe.parquet import ParquetOrigin, is_parquet, scan_parquet
 from logframe.query import KEYWORDS, all_of, field, window_start
-from logframe.reader import ScanState, choose_formats, scan_records
+from logframe.scan import Report, Scan
 from logframe.schema import FIELDS_DTYPE
 from logframe.sources import SourceLike, expand
 from logframe.sources.files import PathLike
@@ -58,7 +58,7 @@ class Origin(Protocol):
         """Records from a bounded first part of the origin, for the notebook display."""
         ...
 
-    def report(self) -> dict[str, Any]:
+    def report(self) -> Report:
         """How the records were read (see :meth:`LogFrame.report`)."""
         ...
 
@@ -398,7 +398,7 @@ class LogFrame:
         """
         return stats.top_values(self._lf, name, n)
 
-    def report(self) -> dict[str, Any]:
+    def report(self) -> Report:
         """How the sources were read: every line accounted for (one pass over the files).
 
         ``lines == records + merged + sum(skipped.values())`` always holds (``merged`` counts
@@ -530,18 +530,14 @@ def scan(
     >>> logframe.scan("sample_logs.txt")
     <LogFrame of sample_logs.txt (lazy; .collect() to read)>
     """
-    from logframe.formats import get_format
-
-    if mapping is not None:
-        get_format("json", mapping)  # checks the mapping's keys now
     sources = expand(source, storage_options)
     parquet = [s.name for s in sources if is_parquet(s.name)]
     if parquet:
         if len(parquet) != len(sources):
             raise SourceError("Parquet files (the record schema) and log files cannot be scanned together; scan each")
         return LogFrame(scan_parquet(parquet), ParquetOrigin(parquet))
-    state = ScanState(sources, choose_formats(sources, format), mapping=mapping, on_read=on_read)
-    return LogFrame(scan_records(state), state)
+    scanned = Scan.of(sources, format, mapping, on_read)
+    return LogFrame(scanned.lazy(), scanned)
 
 
 class LogParser:

@@ -15,12 +15,13 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
+from logframe.scan import Report, SourceReport
 from logframe.schema import SCHEMA
 
 
@@ -55,7 +56,22 @@ class ParquetOrigin:
         """All records: Parquet reads only the row groups a preview's head needs."""
         return scan_parquet(self.paths)
 
-    def report(self) -> dict[str, Any]:
-        """Files and records (nothing was parsed or skipped)."""
-        records = scan_parquet(self.paths).select(pl.len()).collect().item()
-        return {"files": len(self.paths), "records": records, "format": "parquet (record schema)"}
+    def report(self) -> Report:
+        """Records per file (nothing was parsed or skipped), in the report every origin gives."""
+        return records_report(self.paths, scan_parquet, "parquet", "the record schema, read as it is")
+
+
+def records_report(names: list[str], scan: Callable[[list[str]], pl.LazyFrame], format: str, why: str) -> Report:
+    """The :class:`~logframe.scan.Report` of origins that hold parsed records (Parquet files, the store)."""
+    sources = []
+    totals = [0, 0, 0]
+    for name in names:
+        counts = (
+            scan([name])
+            .select(pl.len(), pl.col("timestamp").null_count(), pl.col("level").null_count())
+            .collect()
+            .row(0)
+        )
+        totals = [t + c for t, c in zip(totals, counts, strict=True)]
+        sources.append(SourceReport(name, format, why, "none", counts[0], counts[0], 0, 0, {}))
+    return Report.of_records(totals[0], totals[1], totals[2], sources)

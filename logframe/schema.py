@@ -83,26 +83,6 @@ COLUMN_ALIASES: dict[str, str] = {
 }
 """Names accepted in filters and queries for a schema column."""
 
-RAW_SCHEMA: dict[str, pl.DataType] = {
-    "source": pl.String(),
-    "line": pl.Int64(),
-    "time": pl.String(),
-    "stream": pl.String(),
-    "log": pl.String(),
-    "namespace": pl.String(),
-    "pod": pl.String(),
-    "container": pl.String(),
-    "raw_level": pl.String(),
-    "attrs": FIELDS_DTYPE,
-}
-"""The columns a format decoder produces before message/time parsing.
-
-``raw_level`` is a level word given by the format itself (logfmt's ``level=``), which wins over a
-level found in the message; ``attrs`` are structured key-values the format carries beside the message,
-listed in ``fields`` before those parsed from the message. A format leaves out what it does not have:
-the reader fills those columns with nulls.
-"""
-
 
 def normalise_level(name: str) -> str | None:
     """Map a level spelling (any case, or an alias) to one of :data:`LEVELS`.

@@ -1,6 +1,8 @@
-"""Timestamp parsing: many spellings in, one ``Datetime("ns", "UTC")`` out.
+"""Times and durations as users give them, read like the times of log records.
 
-Accepted, in one column mixed freely:
+The decoder (``decoder/src/timestamps.rs``) reads every spelling of a time that logs use, into
+``Datetime("ns", "UTC")``; :func:`to_utc` reads a user's ``after=``/``before=`` values and query
+times with the same parser, so a time that works in a log works in a filter:
 
 - ISO 8601 with ``Z``, with an offset (``+01:00``, ``-08:00``, ``+0200``, ``+02``) or
   with ``UTC``/``GMT``; a space instead of ``T`` (and before the offset); with or
@@ -13,114 +15,29 @@ Accepted, in one column mixed freely:
   nanoseconds, told apart by magnitude (below 1e11 is seconds, below 1e14
   milliseconds, below 1e17 microseconds, else nanoseconds).
 
-Anything else (null, empty, unparseable) becomes null; the record is kept.
-
-Parsing uses only literal string operations and fixed-format ``to_datetime``
-calls, no regular expressions: it is the hot path of every time-based query.
+In records, anything else (null, empty, unparseable, or a date outside 1677-09-21 .. 2262-04-11,
+which nanoseconds cannot hold) becomes a null time; the record is kept and the report counts it.
 
 Examples
 --------
->>> import polars as pl
->>> from logframe.timestamps import parse_timestamp
->>> s = pl.Series(["2025-10-07T16:44:30-08:00", "2025-10-07 16:44:30+0200", "1759855470", "n/a"])
->>> pl.select(parse_timestamp(pl.lit(s))).to_series().dt.to_string("%Y-%m-%dT%H:%M:%SZ").to_list()
-['2025-10-08T00:44:30Z', '2025-10-07T14:44:30Z', '2025-10-07T16:44:30Z', None]
+>>> [to_utc(t).isoformat() for t in ["2025-10-07T16:44:30-08:00", "2025-10-07 16:44:30+0200", "1759855470"]]
+['2025-10-08T00:44:30+00:00', '2025-10-07T14:44:30+00:00', '2025-10-07T16:44:30+00:00']
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-import polars as pl
-
+from logframe import _native
 from logframe.errors import QueryError
-from logframe.schema import TIMESTAMP_DTYPE
 
-_WITH_ZONE = "%Y-%m-%dT%H:%M:%S%.f%#z"  # %#z: Z, +HH:MM, +HHMM or +HH
-_NAIVE = "%Y-%m-%dT%H:%M:%S%.f"
-_NO_SECONDS = "%Y-%m-%dT%H:%M%#z"
-_JAVASCRIPT = "%a %b %d %Y %H:%M:%S GMT%z"  # Date.toString(): "Thu Nov 14 2024 17:01:04 GMT+0200 (…)"
-
-
-def _iso(text: pl.Expr) -> pl.Expr:
-    """ISO 8601 in its common spellings, without regular expressions (literal replaces only)."""
-    upper = text.str.to_uppercase()
-    canonical = (
-        pl.concat_str(
-            upper.str.slice(0, 10),
-            upper.str.slice(10, 1).str.replace(" ", "T", literal=True),
-            upper.str.slice(11).str.replace_all(" ", "", literal=True),
-        )
-        .str.replace(",", ".", literal=True, n=1)
-        .str.strip_suffix("UTC")
-        .str.strip_suffix("GMT")
-    )
-    return pl.coalesce(
-        canonical.str.to_datetime(_WITH_ZONE, time_unit="ns", time_zone="UTC", strict=False),
-        canonical.str.to_datetime(_NAIVE, time_unit="ns", strict=False).dt.replace_time_zone("UTC"),
-        canonical.str.to_datetime(_NO_SECONDS, time_unit="ns", time_zone="UTC", strict=False),
-    )
-
-
-def _javascript(text: pl.Expr) -> pl.Expr:
-    """JavaScript's ``Date.toString()``, with or without a leading ``Date`` and the zone's name."""
-    core = text.str.strip_prefix("Date ").str.splitn(" (", 2).struct.field("field_0")
-    return core.str.to_datetime(_JAVASCRIPT, time_unit="ns", time_zone="UTC", strict=False)
-
-
-def _epoch_scale(magnitude: pl.Expr) -> pl.Expr:
-    """Nanoseconds per unit for an epoch number of the given magnitude."""
-    return (
-        pl.when(magnitude < 1e11)
-        .then(pl.lit(1_000_000_000, pl.Int64))
-        .when(magnitude < 1e14)
-        .then(pl.lit(1_000_000, pl.Int64))
-        .when(magnitude < 1e17)
-        .then(pl.lit(1_000, pl.Int64))
-        .otherwise(pl.lit(1, pl.Int64))
-    )
-
-
-def _epoch(text: pl.Expr) -> pl.Expr:
-    as_int = text.cast(pl.Int64, strict=False)
-    as_float = text.cast(pl.Float64, strict=False)
-    integer_ns = as_int * _epoch_scale(as_int.abs().cast(pl.Float64))
-    # Fractions are rounded to whole microseconds, which float64 holds exactly for epoch times.
-    micros = (as_float * _epoch_scale(as_float.abs()).cast(pl.Float64) / 1_000).round(0)
-    float_ns = micros.cast(pl.Int64, strict=False) * 1_000
-    finite = as_float.is_finite() & text.str.contains(".", literal=True)
-    ns = pl.when(as_int.is_not_null()).then(integer_ns).when(finite).then(float_ns)
-    return ns.cast(pl.Datetime("ns")).dt.replace_time_zone("UTC")
-
-
-def parse_timestamp(expr: pl.Expr) -> pl.Expr:
-    """Parse a String column of mixed timestamp spellings into UTC datetimes.
-
-    Parameters
-    ----------
-    expr
-        A String expression (numbers should be cast to String first).
-
-    Returns
-    -------
-    pl.Expr
-        A ``Datetime("ns", "UTC")`` expression; null where nothing parses.
-
-    Examples
-    --------
-    >>> import polars as pl
-    >>> df = pl.DataFrame({"t": ["2025-10-07T16:19:05.5Z", "1759854000000", ""]})
-    >>> df.select(parse_timestamp(pl.col("t"))).to_series().to_list()[0].isoformat()
-    '2025-10-07T16:19:05.500000+00:00'
-    """
-    text = expr.cast(pl.String).str.strip_chars()
-    return pl.coalesce(_iso(text), _epoch(text), _javascript(text)).cast(TIMESTAMP_DTYPE)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def to_utc(value: str | int | float | dt.datetime | dt.date) -> dt.datetime:
     """Turn a user-given time (for ``after=``, ``before=`` and queries) into aware UTC.
 
-    Strings and numbers are read exactly as :func:`parse_timestamp` reads log
+    Strings and numbers are read exactly as the decoder reads the times of log
     records; a naive :class:`datetime.datetime` is taken to be UTC; a
     :class:`datetime.date` means its midnight UTC.
 
@@ -144,14 +61,13 @@ def to_utc(value: str | int | float | dt.datetime | dt.date) -> dt.datetime:
         return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise QueryError(f"expected a time as an ISO string, epoch number or datetime, got {value!r}")
-    parsed = pl.select(parse_timestamp(pl.lit(str(value)))).item()
-    if parsed is None:
+    ns = _native.parse_timestamp(str(value))
+    if ns is None:
         raise QueryError(
             f"cannot read {value!r} as a time; use ISO 8601 such as '2025-10-07T16:00:00Z' "
             "or '2025-10-07 16:00:00+02:00', or epoch seconds/milliseconds"
         )
-    result: dt.datetime = parsed.astimezone(dt.UTC)
-    return result
+    return _EPOCH + dt.timedelta(microseconds=ns // 1000)
 
 
 def iso_z(value: dt.datetime | None) -> str | None:

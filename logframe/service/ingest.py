@@ -28,8 +28,7 @@ from typing import Any
 
 import polars as pl
 
-from logframe.frame import compacted
-from logframe.reader import ScanState, choose_formats, scan_records
+from logframe.scan import Scan
 from logframe.service.store import Store
 from logframe.sources import FileSource, Source, SourceLike, expand
 
@@ -65,24 +64,23 @@ def ingest(
     for item in expand(source):
         app_id = identity(item)
         done = store.committed(app_id) or 0
-        state = ScanState([item], choose_formats([item], format))
-        fresh = compacted(scan_records(state).filter(pl.col("line") > done))
+        run = Scan.of([item], format).batches(predicate=pl.col("line") > done)
         pending = pl.DataFrame()
         new = 0
-        for batch in fresh.collect_batches(engine="streaming"):
+        for batch in run:
             pending = pl.concat([pending, batch]) if pending.width else batch
             while pending.height >= batch_rows:
                 new += _commit(store, app_id, pending.head(batch_rows))
                 pending = pending.slice(batch_rows)
         new += _commit(store, app_id, pending)
-        tally = state.last_tally.as_dict() if state.last_tally else {"skipped": {}}  # the pass above, accounted
+        skipped = dict(run.report.skipped) if run.report is not None else {}  # the pass above, accounted
         results.append(
             {
                 "source": item.name,
                 "identity": app_id,
                 "already_committed_through_line": done,
                 "new_records": new,
-                "skipped": tally["skipped"],
+                "skipped": skipped,
             }
         )
     return results

@@ -29,7 +29,8 @@ from typing import Any
 import polars as pl
 
 from logframe.errors import LogframeError
-from logframe.reader import ScanState, choose_formats, scan_records
+from logframe.scan import Scan
+from logframe.schema import SCHEMA
 from logframe.service.store import Store
 from logframe.service.wal import WriteAheadLog
 from logframe.sources import BytesSource, Source
@@ -167,15 +168,18 @@ def parse_body(body: bytes, *, source: str, format: str = "auto") -> tuple[pl.Da
             raise LogframeError("a JSON body must be an array of log objects (or send NDJSON)")
         body = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items).encode()
     sources: list[Source] = [BytesSource(source, body)]
-    state = ScanState(sources, choose_formats(sources, format) if body.strip() else [("cloudwatch", "empty body")])
-    records = scan_records(state).collect(engine="streaming")
-    tally = state.last_tally.as_dict() if state.last_tally else {"skipped": {}, "examples": {}}
-    skipped = {reason: n for reason, n in tally["skipped"].items() if reason != "blank"}
+    scan = Scan.of(sources, format) if body.strip() else Scan(tuple(sources), (("cloudwatch", "empty body"),))
+    run = scan.batches()
+    records = pl.concat([*run, pl.DataFrame(schema=SCHEMA)], how="vertical_relaxed")
+    report = run.report
+    if report is None:  # pragma: no cover - a complete pass always has one
+        raise LogframeError("the body was not read to its end")
+    skipped = {reason: n for reason, n in report.skipped.items() if reason != "blank"}
     errors = sorted(
         (
             {"line": e["line"], "reason": reason, "text": e["text"]}
             for reason in skipped
-            for e in tally["examples"][reason]
+            for e in report.examples[reason]
         ),
         key=lambda e: e["line"],
     )[:MAX_ERRORS]

@@ -27,6 +27,9 @@ from typing import Any
 
 import polars as pl
 
+from logframe.parquet import records_report
+from logframe.scan import Report
+
 from logframe.errors import QueryError, SourceError
 from logframe.frame import LogFrame
 from logframe.schema import SCHEMA
@@ -155,8 +158,8 @@ class _StoreOrigin:
     def preview(self, max_bytes: int) -> pl.LazyFrame:
         return self.store.scan().lazy()  # a Delta scan reads only what the preview's head needs
 
-    def report(self) -> dict[str, Any]:
-        return self.store.describe()
+    def report(self) -> Report:
+        return records_report([self.store.path], lambda _: self.store.scan().lazy(), "delta", "the store's table")
 
 
 def open_store(path: str | os.PathLike[str], storage_options: dict[str, str] | None = None) -> Store:

@@ -1,8 +1,9 @@
 """Where log bytes come from: local files, standard input, object storage, the CloudWatch Logs API.
 
 Every source has a ``name`` (what records carry in their ``source`` column), a ``size()`` (bytes, or
-None when unknown before reading) and ``chunks()``: the bytes in newline-terminated chunks of bounded
-size, so a scan never holds a whole source.
+None when unknown before reading) and ``open()``: a local path (which the native decoder opens
+itself) or a binary file object it reads from, a block at a time. Decompression (gzip, zstd, bzip2,
+told by their magic bytes, whatever the name) is the decoder's.
 
 Examples
 --------
@@ -13,8 +14,8 @@ Examples
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Mapping, Sequence
+from typing import Any, BinaryIO, Protocol, runtime_checkable
 
 from logframe.errors import SourceError
 from logframe.sources.cloudwatch import URL_SCHEME as CLOUDWATCH_URL
@@ -37,8 +38,8 @@ class Source(Protocol):
         """Bytes to read, or None when unknown before reading."""
         ...
 
-    def chunks(self, on_read: Callable[[int], None] | None = None) -> Iterator[bytes | None]:
-        """The bytes in newline-terminated chunks (None in place of an over-long line)."""
+    def open(self) -> str | BinaryIO:
+        """A local path to read, or a binary file object (closed by the caller)."""
         ...
 
 

@@ -24,11 +24,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from logframe.errors import SourceError
+from logframe.sources.memory import ChunkReader
 
 PAGE_SIZE = 10_000
 """Events asked for a page (the API's maximum)."""
@@ -92,7 +93,11 @@ class CloudWatchSource:
         for page in paginator.paginate(**arguments, PaginationConfig={"PageSize": self.page_size}):
             yield page.get("events", [])
 
-    def chunks(self, on_read: Callable[[int], None] | None = None) -> Iterator[bytes | None]:
+    def open(self) -> BinaryIO:
+        """The events as JSON lines, a page at a time."""
+        return cast(BinaryIO, ChunkReader(self._lines()))
+
+    def _lines(self) -> Iterator[bytes]:
         """One chunk of JSON lines a page of events."""
         for events in self.pages():
             if not events:
@@ -105,8 +110,6 @@ class CloudWatchSource:
                 + "\n"
                 for e in events
             ).encode()
-            if on_read is not None:
-                on_read(len(chunk))
             yield chunk
 
 

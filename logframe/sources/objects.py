@@ -13,12 +13,12 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, cast
 
 from logframe.errors import SourceError
-from logframe.sources.files import GLOB_CHARS, decompressed, read_chunks
+from logframe.sources.files import GLOB_CHARS
 
 
 def is_url(text: str) -> bool:
@@ -56,18 +56,10 @@ class ObjectSource:
         fs, path = _filesystem(self.url, self.storage_options)
         return int(fs.size(path))
 
-    def chunks(self, on_read: Callable[[int], None] | None = None) -> Iterator[bytes | None]:
-        """Yield the object's bytes in newline-terminated chunks, streaming (never the whole object)."""
+    def open(self) -> BinaryIO:
+        """The object opened for reading, streamed (never the whole object); the decoder decompresses."""
         fs, path = _filesystem(self.url, self.storage_options)
-        with fs.open(path, "rb") as raw:
-            stream = decompressed(cast(BinaryIO, raw), path)
-            position = 0
-            for chunk in read_chunks(stream):
-                if on_read is not None:
-                    now = raw.tell()
-                    on_read(now - position)
-                    position = now
-                yield chunk
+        return cast(BinaryIO, fs.open(path, "rb"))
 
 
 def expand_url(url: str, storage_options: Mapping[str, Any] | None = None) -> list[ObjectSource]:

@@ -1,0 +1,257 @@
+//! Arrow record batches in the record schema, built a row at a time by the decoder.
+//!
+//! Only the columns a pass asks for are built. Strings are `Utf8View` (Polars' own string layout, so
+//! nothing is converted on the way in), `fields` a `LargeList<Struct<key, value>>`, `timestamp`
+//! nanoseconds in UTC, `level` text (Python casts it to the level enum).
+
+use std::sync::Arc;
+
+use arrow_array::builder::{Int64Builder, StringViewBuilder, TimestampNanosecondBuilder};
+use arrow_array::{ArrayRef, LargeListArray, RecordBatch, StructArray};
+use arrow_buffer::{NullBuffer, OffsetBuffer};
+use arrow_schema::{DataType, Field as ArrowField, Fields, Schema, TimeUnit};
+
+use crate::record::Field;
+use crate::vocabulary::Level;
+
+/// The columns of the record schema, in order.
+pub const COLUMNS: [&str; 11] = [
+    "timestamp",
+    "level",
+    "component",
+    "message",
+    "namespace",
+    "pod",
+    "container",
+    "stream",
+    "fields",
+    "source",
+    "line",
+];
+
+/// Which of [`COLUMNS`] a pass builds (by position).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Columns(pub [bool; 11]);
+
+impl Columns {
+    /// The columns named (unknown names are an error naming the accepted ones).
+    pub fn from_names<S: AsRef<str>>(names: &[S]) -> Result<Columns, String> {
+        let mut wanted = [false; 11];
+        for name in names {
+            let name = name.as_ref();
+            match COLUMNS.iter().position(|c| *c == name) {
+                Some(i) => wanted[i] = true,
+                None => return Err(format!("unknown column {name:?}; accepted: {}", COLUMNS.join(", "))),
+            }
+        }
+        Ok(Columns(wanted))
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        COLUMNS.iter().position(|c| *c == name).is_some_and(|i| self.0[i])
+    }
+}
+
+fn field_struct() -> Fields {
+    Fields::from(vec![
+        ArrowField::new("key", DataType::Utf8View, true),
+        ArrowField::new("value", DataType::Utf8View, true),
+    ])
+}
+
+fn data_type(column: &str) -> DataType {
+    match column {
+        "timestamp" => DataType::Timestamp(TimeUnit::Nanosecond, Some("UTC".into())),
+        "fields" => DataType::LargeList(Arc::new(ArrowField::new(
+            "item",
+            DataType::Struct(field_struct()),
+            true,
+        ))),
+        "line" => DataType::Int64,
+        _ => DataType::Utf8View,
+    }
+}
+
+/// One record's values, borrowed for the time of [`BatchBuilder::push`].
+pub struct Row<'r> {
+    pub timestamp: Option<i64>,
+    pub level: Option<Level>,
+    pub component: Option<&'r str>,
+    pub message: Option<&'r str>,
+    pub namespace: Option<&'r str>,
+    pub pod: Option<&'r str>,
+    pub container: Option<&'r str>,
+    pub stream: Option<&'r str>,
+    pub fields: &'r [Field<'r>],
+    pub more_fields: &'r [Field<'r>],
+    pub line: u64,
+}
+
+/// Builders of the wanted columns.
+pub struct BatchBuilder {
+    columns: Columns,
+    source: String,
+    rows: usize,
+    timestamp: TimestampNanosecondBuilder,
+    strings: Vec<StringViewBuilder>, // level, component, message, namespace, pod, container, stream, source
+    keys: StringViewBuilder,
+    values: StringViewBuilder,
+    offsets: Vec<i64>,
+    line: Int64Builder,
+}
+
+impl BatchBuilder {
+    pub fn new(columns: Columns, source: &str) -> BatchBuilder {
+        BatchBuilder {
+            columns,
+            source: source.to_string(),
+            rows: 0,
+            timestamp: TimestampNanosecondBuilder::new().with_timezone("UTC"),
+            strings: (0..8).map(|_| StringViewBuilder::new()).collect(),
+            keys: StringViewBuilder::new(),
+            values: StringViewBuilder::new(),
+            offsets: vec![0],
+            line: Int64Builder::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// Append one record.
+    pub fn push(&mut self, row: &Row<'_>) {
+        let c = &self.columns.0;
+        self.rows += 1;
+        if c[0] {
+            self.timestamp.append_option(row.timestamp);
+        }
+        let texts = [
+            row.level.map(Level::as_str),
+            row.component,
+            row.message,
+            row.namespace,
+            row.pod,
+            row.container,
+            row.stream,
+        ];
+        for (i, text) in texts.into_iter().enumerate() {
+            if c[i + 1] {
+                self.strings[i].append_option(text);
+            }
+        }
+        if c[8] {
+            for (key, value) in row.fields.iter().chain(row.more_fields) {
+                self.keys.append_value(key);
+                self.values.append_option(value.as_deref());
+            }
+            let last = self.offsets.last().copied().unwrap_or(0);
+            self.offsets.push(last + (row.fields.len() + row.more_fields.len()) as i64);
+        }
+        if c[9] {
+            self.strings[7].append_value(&self.source);
+        }
+        if c[10] {
+            self.line.append_value(i64::try_from(row.line).unwrap_or(i64::MAX));
+        }
+    }
+
+    /// The batch of the records pushed so far (the builders start over).
+    pub fn finish(&mut self) -> Result<RecordBatch, arrow_schema::ArrowError> {
+        let mut fields = Vec::new();
+        let mut arrays: Vec<ArrayRef> = Vec::new();
+        for (i, name) in COLUMNS.iter().enumerate() {
+            if !self.columns.0[i] {
+                continue;
+            }
+            let array: ArrayRef = match i {
+                0 => Arc::new(self.timestamp.finish()),
+                1..=7 => Arc::new(self.strings[i - 1].finish()),
+                8 => {
+                    let keys = Arc::new(self.keys.finish()) as ArrayRef;
+                    let values = Arc::new(self.values.finish()) as ArrayRef;
+                    let pairs = StructArray::try_new(field_struct(), vec![keys, values], None)?;
+                    let offsets = std::mem::replace(&mut self.offsets, vec![0]);
+                    let item = Arc::new(ArrowField::new("item", DataType::Struct(field_struct()), true));
+                    Arc::new(LargeListArray::try_new(
+                        item,
+                        OffsetBuffer::new(offsets.into()),
+                        Arc::new(pairs),
+                        None::<NullBuffer>,
+                    )?)
+                }
+                9 => Arc::new(self.strings[7].finish()),
+                _ => Arc::new(self.line.finish()),
+            };
+            fields.push(ArrowField::new(*name, data_type(name), true));
+            arrays.push(array);
+        }
+        let rows = std::mem::take(&mut self.rows);
+        let schema = Arc::new(Schema::new(fields));
+        if arrays.is_empty() {
+            let options = arrow_array::RecordBatchOptions::new().with_row_count(Some(rows));
+            return RecordBatch::try_new_with_options(schema, arrays, &options);
+        }
+        RecordBatch::try_new(schema, arrays)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    #[test]
+    fn builds_only_the_wanted_columns() {
+        let columns = Columns::from_names(&["level", "fields", "line"]).unwrap();
+        let mut builder = BatchBuilder::new(columns, "a.log");
+        let fields = vec![(Cow::Borrowed("tenant"), Some(Cow::Borrowed("b")))];
+        builder.push(&Row {
+            timestamp: Some(1),
+            level: Some(Level::Error),
+            component: None,
+            message: Some("m"),
+            namespace: None,
+            pod: None,
+            container: None,
+            stream: None,
+            fields: &fields,
+            more_fields: &[],
+            line: 7,
+        });
+        let batch = builder.finish().unwrap();
+        assert_eq!(batch.num_rows(), 1);
+        let names: Vec<_> = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
+        assert_eq!(names, ["level", "fields", "line"]);
+    }
+
+    #[test]
+    fn a_batch_of_no_columns_keeps_its_row_count() {
+        let mut builder = BatchBuilder::new(Columns([false; 11]), "a.log");
+        for line in 0..3 {
+            builder.push(&Row {
+                timestamp: None,
+                level: None,
+                component: None,
+                message: None,
+                namespace: None,
+                pod: None,
+                container: None,
+                stream: None,
+                fields: &[],
+                more_fields: &[],
+                line,
+            });
+        }
+        assert_eq!(builder.finish().unwrap().num_rows(), 3);
+    }
+
+    #[test]
+    fn unknown_columns_are_named() {
+        assert!(Columns::from_names(&["nope"]).unwrap_err().contains("accepted"));
+    }
+}

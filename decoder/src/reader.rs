@@ -1,0 +1,328 @@
+//! Bytes of a source: opened, decompressed by their magic bytes (gzip, zstd, bzip2), and cut into
+//! chunks of whole lines at places where no record spans the cut.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use crate::formats::{Format, Merge, STRIP_ALL};
+use crate::record::Want;
+
+/// Where a source's bytes come from.
+pub enum Input {
+    Path(PathBuf),
+    Reader(Box<dyn Read + Send>),
+}
+
+/// A reader that counts the bytes it hands out (the compressed bytes, for progress).
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// The compression a stream starts with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+    Bzip2,
+}
+
+impl Compression {
+    pub fn of(magic: &[u8]) -> Compression {
+        if magic.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else if magic.starts_with(b"BZh") {
+            Compression::Bzip2
+        } else {
+            Compression::None
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Compression::None => "none",
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+            Compression::Bzip2 => "bzip2",
+        }
+    }
+}
+
+/// The decompressed bytes of `input`, the compression found, and a counter of the raw bytes read.
+pub fn open(input: Input) -> io::Result<(Box<dyn Read + Send>, Compression, Arc<AtomicU64>)> {
+    let count = Arc::new(AtomicU64::new(0));
+    let raw: Box<dyn Read + Send> = match input {
+        Input::Path(path) => Box::new(File::open(path)?),
+        Input::Reader(reader) => reader,
+    };
+    let mut buffered = BufReader::with_capacity(64 << 10, Counting { inner: raw, count: count.clone() });
+    let compression = Compression::of(buffered.fill_buf()?);
+    let stream: Box<dyn Read + Send> = match compression {
+        Compression::None => Box::new(buffered),
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
+        Compression::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(buffered)),
+    };
+    Ok((stream, compression, count))
+}
+
+/// What the chunker hands on: whole lines, or the place of one line too long to hold.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Piece {
+    Lines(Vec<u8>),
+    TooLong,
+}
+
+impl Piece {
+    /// How many input lines the piece stands for.
+    pub fn line_count(&self) -> u64 {
+        match self {
+            Piece::TooLong => 1,
+            Piece::Lines(data) => {
+                let newlines = memchr::memchr_iter(b'\n', data).count() as u64;
+                newlines + u64::from(!data.is_empty() && !data.ends_with(b"\n"))
+            }
+        }
+    }
+}
+
+/// Cuts a stream into chunks of about `chunk_size` bytes of whole lines.
+pub struct Chunker<R> {
+    stream: R,
+    format: Format,
+    chunk_size: usize,
+    max_line: usize,
+    buf: Vec<u8>,
+    eof: bool,
+    skipping: bool,
+    /// Decompressed bytes handed out so far.
+    pub consumed: u64,
+}
+
+/// How far past the chunk size a record spanning lines may grow before it is cut anyway.
+const MAX_RECORD: usize = 64 << 20;
+
+fn stripped<'a>(line: &'a [u8], strip: &[char]) -> Cow<'a, str> {
+    match String::from_utf8_lossy(line) {
+        Cow::Borrowed(s) => Cow::Borrowed(s.trim_matches(strip)),
+        Cow::Owned(s) => Cow::Owned(s.trim_matches(strip).to_string()),
+    }
+}
+
+impl<R: Read> Chunker<R> {
+    pub fn new(stream: R, format: Format, chunk_size: usize, max_line: usize) -> Chunker<R> {
+        Chunker {
+            stream,
+            format,
+            chunk_size: chunk_size.max(1),
+            max_line: max_line.max(1),
+            buf: Vec::new(),
+            eof: false,
+            skipping: false,
+            consumed: 0,
+        }
+    }
+
+    /// Read about one chunk more into the buffer (dropping the rest of an over-long line first).
+    fn fill(&mut self) -> io::Result<()> {
+        let target = self.buf.len() + self.chunk_size;
+        let mut block = vec![0u8; self.chunk_size.min(1 << 20)];
+        while self.buf.len() < target && !self.eof {
+            let n = match self.stream.read(&mut block) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if n == 0 {
+                self.eof = true;
+                break;
+            }
+            let mut data = &block[..n];
+            if self.skipping {
+                match memchr::memchr(b'\n', data) {
+                    None => continue,
+                    Some(i) => {
+                        self.skipping = false;
+                        data = &data[i + 1..];
+                    }
+                }
+            }
+            self.buf.extend_from_slice(data);
+        }
+        Ok(())
+    }
+
+    /// Where to cut `complete` (whole lines, ending in a newline) so no record spans the cut: a
+    /// position just after a newline, or None if there is no such place but the end.
+    fn boundary(&self, complete: &[u8]) -> Option<usize> {
+        let strip = self.format.strip();
+        match self.format.merge() {
+            Merge::None => Some(complete.len()),
+            Merge::Lines => {
+                // Cut before the last line that starts a record (not counting the first line).
+                let mut end = complete.len() - 1; // the newline ending the last line
+                loop {
+                    let start = memchr::memrchr(b'\n', &complete[..end]).map_or(0, |i| i + 1);
+                    if start == 0 {
+                        return None;
+                    }
+                    let line = stripped(&complete[start..end], strip);
+                    if !line.is_empty() && end - start <= self.max_line && !self.format.continues(&line) {
+                        return Some(start);
+                    }
+                    end = start - 1;
+                }
+            }
+            Merge::Pieces => {
+                // Cut after the last non-blank line whose record does not go on in the next line.
+                let mut end = complete.len() - 1;
+                let mut open_after = false;
+                loop {
+                    let start = memchr::memrchr(b'\n', &complete[..end]).map_or(0, |i| i + 1);
+                    let line = stripped(&complete[start..end], strip);
+                    if !line.trim().is_empty() {
+                        let open = end - start <= self.max_line
+                            && self.format.decode(&line, &Want::ALL).is_ok_and(|raw| raw.open);
+                        if !open {
+                            return Some(if open_after { end + 1 } else { complete.len() });
+                        }
+                        open_after = true;
+                    }
+                    if start == 0 {
+                        return None;
+                    }
+                    end = start - 1;
+                }
+            }
+        }
+    }
+
+    /// The next piece, or None at the end of the stream.
+    pub fn next_piece(&mut self) -> io::Result<Option<Piece>> {
+        loop {
+            if !self.eof && self.buf.len() < self.chunk_size {
+                self.fill()?;
+            }
+            if self.buf.is_empty() && self.eof {
+                return Ok(None);
+            }
+            let last_newline = memchr::memrchr(b'\n', &self.buf);
+            let cut = match last_newline {
+                None if self.eof => Some(self.buf.len()),
+                None => {
+                    if self.buf.len() > self.max_line {
+                        self.buf.clear();
+                        self.skipping = true;
+                        return Ok(Some(Piece::TooLong));
+                    }
+                    None
+                }
+                Some(_) if self.eof => Some(self.buf.len()),
+                Some(i) => {
+                    let found = self.boundary(&self.buf[..=i]).filter(|&cut| cut > 0);
+                    found.or_else(|| (self.buf.len() > self.chunk_size + MAX_RECORD).then_some(i + 1))
+                }
+            };
+            match cut {
+                Some(cut) => {
+                    let rest = self.buf.split_off(cut);
+                    let chunk = std::mem::replace(&mut self.buf, rest);
+                    self.consumed += chunk.len() as u64;
+                    return Ok(Some(Piece::Lines(chunk)));
+                }
+                None => {
+                    let before = self.buf.len();
+                    let target = before + self.chunk_size;
+                    while self.buf.len() < target && !self.eof {
+                        self.fill()?;
+                    }
+                    if self.buf.len() == before && !self.eof {
+                        continue;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The first `n` non-blank, stripped lines among the first `max_bytes` of `input` (for detection).
+pub fn sample(input: Input, n: usize, max_bytes: usize) -> io::Result<Vec<String>> {
+    let (stream, _, _) = open(input)?;
+    let mut head = Vec::new();
+    stream.take(max_bytes as u64).read_to_end(&mut head)?;
+    let text = String::from_utf8_lossy(&head);
+    Ok(text
+        .split('\n')
+        .map(|line| line.trim_matches(STRIP_ALL))
+        .filter(|line| !line.is_empty())
+        .take(n)
+        .map(str::to_string)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::Kind;
+
+    fn pieces(data: &[u8], kind: Kind, chunk: usize, max_line: usize) -> Vec<Piece> {
+        let format = Format::new(kind, &[], 2025).unwrap();
+        let mut chunker = Chunker::new(data, format, chunk, max_line);
+        let mut out = Vec::new();
+        while let Some(piece) = chunker.next_piece().unwrap() {
+            out.push(piece);
+        }
+        out
+    }
+
+    #[test]
+    fn chunks_hold_whole_lines_and_every_line() {
+        let data = b"a\nbb\nccc\ndddd\ne";
+        let out = pieces(data, Kind::CloudWatch, 4, 100);
+        let joined: Vec<u8> = out
+            .iter()
+            .flat_map(|p| match p {
+                Piece::Lines(d) => d.clone(),
+                Piece::TooLong => panic!("no line is too long"),
+            })
+            .collect();
+        assert_eq!(joined, data);
+        let (last, rest) = out.split_last().unwrap();
+        assert!(rest.iter().all(|p| matches!(p, Piece::Lines(d) if d.ends_with(b"\n"))));
+        assert!(matches!(last, Piece::Lines(d) if d.ends_with(b"e")));
+        assert_eq!(out.iter().map(Piece::line_count).sum::<u64>(), 5);
+    }
+
+    #[test]
+    fn an_over_long_line_is_one_piece_of_its_own() {
+        let mut data = b"short\n".to_vec();
+        data.extend(vec![b'x'; 5000]);
+        data.extend(b"\nafter\n");
+        let out = pieces(&data, Kind::CloudWatch, 256, 1000);
+        assert!(out.contains(&Piece::TooLong));
+        assert_eq!(out.iter().map(Piece::line_count).sum::<u64>(), 3);
+    }
+
+    #[test]
+    fn magic_bytes_tell_the_compression() {
+        assert_eq!(Compression::of(&[0x1f, 0x8b, 8]), Compression::Gzip);
+        assert_eq!(Compression::of(b"BZh9"), Compression::Bzip2);
+        assert_eq!(Compression::of(&[0x28, 0xb5, 0x2f, 0xfd]), Compression::Zstd);
+        assert_eq!(Compression::of(b"{\"log\""), Compression::None);
+    }
+}
