@@ -3,21 +3,38 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
+CORE := $(VENV)/.installed-core
+NATIVE := $(VENV)/.built-native
+RUST_SOURCES := $(shell find decoder/src -name '*.rs') decoder/Cargo.toml decoder/Cargo.lock
 DEMO_OUT := out
 
-.PHONY: demo test lint types unit setup bench bench-data bench-patterns bench-formats bench-floor bench-load docs clean
+.PHONY: demo test lint types rust unit setup native bench bench-data bench-patterns bench-formats bench-floor bench-load docs clean
 BENCH_DATA := bench/data/logs_100k.jsonl bench/data/logs_1m.jsonl
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+
+# The package alone (what `make demo` needs); `pip install -e .` builds the Rust extension with maturin.
+$(CORE): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $(CORE) $(NATIVE)
+
+# Everything `make test` needs: the extras and the development tools.
+$(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e ".[dev,aws,service,bench]"
-	touch $(STAMP)
+	touch $(STAMP) $(CORE) $(NATIVE)
 
-setup: $(STAMP)
+# Rebuild the extension when the crate changes.
+$(NATIVE): $(RUST_SOURCES) | $(CORE)
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(NATIVE)
 
-## Set up, then run the main job on sample_logs.txt: stats, the parse report, filtered CSV and Parquet.
-demo: $(STAMP)
+setup: $(STAMP) $(NATIVE)
+native: $(NATIVE)
+
+## Set up (the package only), then run the main job on sample_logs.txt: stats, the parse report, filtered CSV and Parquet.
+demo: $(CORE) $(NATIVE)
 	$(VENV)/bin/logframe stats sample_logs.txt
 	$(VENV)/bin/logframe report sample_logs.txt
 	mkdir -p $(DEMO_OUT)
@@ -25,8 +42,14 @@ demo: $(STAMP)
 	$(VENV)/bin/logframe query sample_logs.txt --where "level>='ERROR' & tenant='company-b'" --format parquet -o $(DEMO_OUT)/company-b-errors.parquet
 	$(VENV)/bin/logframe query sample_logs.txt --where "level='CRITICAL'"
 
-## Set up, then lint, type-check, run every test and doctest.
-test: $(STAMP) lint types unit
+## Set up, then lint, type-check, run the Rust checks and tests, every Python test and doctest.
+test: $(STAMP) $(NATIVE) lint types rust unit
+
+## The crate: formatting, clippy with warnings as errors, unit and property tests.
+rust:
+	cd decoder && cargo fmt --check
+	cd decoder && cargo clippy --all-targets --locked -- -D warnings
+	cd decoder && cargo test --locked
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check logframe tests bench docs
@@ -35,7 +58,7 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(VENV)/bin/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) $(NATIVE)
 	$(PY) -m pytest
 
 ## Grouping accuracy of template mining on the Loghub samples (../shared/loghub), logframe vs drain3.
@@ -74,4 +97,4 @@ bench: $(BENCH_DATA) | $(STAMP)
 	$(PY) -m bench.run $(BENCH_DATA)
 
 clean:
-	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .mypy_cache .ruff_cache decoder/target logframe/_native*.so

@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import re
 
-import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from logframe.messages import parse_fields, parse_messages
+from logframe import _native
 from logframe.schema import normalise_level
 
 
 def parsed(logs: list[str | None]) -> list[dict[str, object]]:
-    df = pl.DataFrame({"log": logs}, schema={"log": pl.String})
-    return parse_messages(df).drop("log").to_dicts()
+    out: list[dict[str, object]] = []
+    for log in logs:
+        if log is None:
+            out.append({"level": None, "component": None, "message": None, "fields": []})
+            continue
+        level, component, message, pairs = _native.parse_message(log)
+        fields = [{"key": k, "value": v} for k, v in pairs]
+        out.append({"level": level, "component": component, "message": message, "fields": fields})
+    return out
 
 
 def fields(text: str) -> list[tuple[str, str | None]]:
-    value = pl.DataFrame({"t": [text]}).select(parse_fields(pl.col("t"))).item()
-    return [(f["key"], f["value"]) for f in value]
+    # The fields of a message without a level prefix are those of its whole text.
+    return list(_native.parse_message(text)[3])
 
 
 @pytest.mark.parametrize(

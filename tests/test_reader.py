@@ -14,8 +14,6 @@ from hypothesis import strategies as st
 
 import logframe
 import logframe.sources.files as files
-from logframe.formats.cloudwatch import skip_reason
-from logframe.reader import split_lines
 from tests.conftest import Writer, record
 
 
@@ -149,21 +147,24 @@ def test_unknown_format_is_a_clear_error() -> None:
 
 def test_projection_reads_only_what_a_query_needs() -> None:
     plan = logframe.scan("sample_logs.txt").lazy().select("container").explain()
-    assert "PROJECT 1/10 COLUMNS" in plan
+    assert "PROJECT 1/11 COLUMNS" in plan
 
 
-def test_split_lines_numbers_and_strips() -> None:
-    lines, invalid = split_lines(b"a\r\n\n  b  \n", 5)
-    assert lines.rows() == [(5, "a"), (6, ""), (7, "b")]
-    assert invalid == 0
+def test_lines_are_numbered_and_stripped(write: Writer) -> None:
+    logs = logframe.scan(write(b"a=1\r\n\n  b=2  \n"), format="logfmt")
+    df = logs.collect()
+    assert df["line"].to_list() == [1, 3]
+    assert [[(f["key"], f["value"]) for f in row] for row in df["fields"]] == [[("a", "1")], [("b", "2")]]
+    report = logs.report()
+    assert (report["lines"], report["skipped"], report["invalid_utf8"]) == (3, {"blank": 1}, 0)
 
 
 @pytest.mark.parametrize(
     ("text", "reason"),
     [('{"a": "cut', "truncated_json"), ("{]", "invalid_json"), ("[1]", "not_a_json_object"), ("tru", "invalid_json")],
 )
-def test_skip_reasons(text: str, reason: str) -> None:
-    assert skip_reason(text) == reason
+def test_skip_reasons(write: Writer, text: str, reason: str) -> None:
+    assert logframe.scan(write([text]), format="cloudwatch").report()["skipped"] == {reason: 1}
 
 
 # -- property: garbage mixed into a valid file never crashes and never changes the valid records ----

@@ -163,7 +163,7 @@ impl Pipeline {
     /// Start a pass over `sources` (reading and decoding begin at once, in the background).
     pub fn start(sources: Vec<SourceSpec>, plan: Plan, options: Options) -> Pipeline {
         let threads = options.threads.max(1);
-        let in_flight = 2 * threads + 2;
+        let in_flight = threads + 2;
         let (ticket_tx, ticket_rx) = bounded::<()>(in_flight);
         for _ in 0..in_flight {
             let _ = ticket_tx.send(());

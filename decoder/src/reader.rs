@@ -141,28 +141,34 @@ impl<R: Read> Chunker<R> {
     /// Read about one chunk more into the buffer (dropping the rest of an over-long line first).
     fn fill(&mut self) -> io::Result<()> {
         let target = self.buf.len() + self.chunk_size;
-        let mut block = vec![0u8; self.chunk_size.min(1 << 20)];
         while self.buf.len() < target && !self.eof {
-            let n = match self.stream.read(&mut block) {
+            let start = self.buf.len();
+            self.buf.resize(target, 0);
+            let n = match self.stream.read(&mut self.buf[start..]) {
                 Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                    self.buf.truncate(start);
+                    continue;
+                }
+                Err(e) => {
+                    self.buf.truncate(start);
+                    return Err(e);
+                }
             };
+            self.buf.truncate(start + n);
             if n == 0 {
                 self.eof = true;
                 break;
             }
-            let mut data = &block[..n];
             if self.skipping {
-                match memchr::memchr(b'\n', data) {
-                    None => continue,
+                match memchr::memchr(b'\n', &self.buf[start..]) {
+                    None => self.buf.truncate(start),
                     Some(i) => {
                         self.skipping = false;
-                        data = &data[i + 1..];
+                        self.buf.drain(start..=start + i);
                     }
                 }
             }
-            self.buf.extend_from_slice(data);
         }
         Ok(())
     }

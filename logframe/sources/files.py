@@ -23,11 +23,11 @@ from typing import IO
 
 from logframe.errors import SourceError
 
-CHUNK_SIZE = 1 << 20
+CHUNK_SIZE = 256 << 10
 """Bytes of whole lines a decoder worker takes at a time (one record batch).
 
-Peak memory grows with the chunk (a few chunks are in flight per core); 1 MiB measured best for
-time with peak RSS flat (bench/results.md).
+Peak memory grows with the chunk (a few chunks are in flight per core); 256 KiB measured best for
+time against peak RSS (bench/results.md).
 """
 
 MAX_LINE = 16 << 20
