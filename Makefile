@@ -8,7 +8,7 @@ NATIVE := $(VENV)/.built-native
 RUST_SOURCES := $(shell find decoder/src -name '*.rs') decoder/Cargo.toml decoder/Cargo.lock
 DEMO_OUT := out
 
-.PHONY: demo test lint types rust unit setup native bench bench-data bench-patterns bench-formats bench-floor bench-load docs clean
+.PHONY: demo test lint types rust unit setup native bench bench-data bench-patterns bench-formats bench-load docs clean
 BENCH_DATA := bench/data/logs_100k.jsonl bench/data/logs_1m.jsonl
 
 $(VENV)/bin/python:
@@ -73,11 +73,6 @@ bench-formats: $(STAMP)
 bench-load: $(STAMP)
 	$(PY) -m bench.load | tee bench/load.md
 
-## What Polars itself costs in peak RSS, stripped down probe by probe (see bench/floor.py).
-bench-floor: $(BENCH_DATA) | $(STAMP)
-	$(PY) -c "from bench.run import make_clean_copy; from pathlib import Path; make_clean_copy(Path('bench/data/logs_1m.jsonl'))"
-	$(PY) -m bench.floor bench/data/logs_100k.jsonl bench/data/logs_1m.clean.jsonl | tee bench/floor.md
-
 ## The chart images of the README, drawn from sample_logs.txt.
 docs: $(STAMP)
 	$(PY) docs/charts.py
@@ -93,8 +88,9 @@ bench/data/logs_10m.jsonl: bench/generate.py | $(STAMP)
 	$(PY) -m bench.generate 10000000 $@
 
 ## logframe against DuckDB, Polars, pandas and plain Python, same files, same run -> bench/results.md (not part of `make test`).
-bench: $(BENCH_DATA) | $(STAMP)
-	$(PY) -m bench.run $(BENCH_DATA)
+## 100k, 1M and 10M lines; the 10M file is run once per cell (`--repeat-large 1`: minutes a run), the others 3 times.
+bench: $(BENCH_DATA) bench/data/logs_10m.jsonl | $(STAMP)
+	$(PY) -m bench.run --repeat-large 1 $(BENCH_DATA) bench/data/logs_10m.jsonl
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .mypy_cache .ruff_cache decoder/target logframe/_native*.so
