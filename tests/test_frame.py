@@ -83,10 +83,13 @@ def test_report_accounts_for_every_line() -> None:
             "source": str(SAMPLE),
             "format": "cloudwatch",
             "why": "46 of 50 sampled lines are JSON objects, 46 with a log or kubernetes key",
+            "compression": "none",
             "lines": 147,
             "records": 137,
             "merged": 0,
+            "invalid_utf8": 1,
             "skipped": SKIPPED,
+            "error": None,
         }
     ]
 

@@ -49,12 +49,6 @@ def file_100k(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="the brief's bar, not met (issue 3): measured 84-88 MB on 2026-11-23. Polars alone peaks at 67 MB for "
-    "the smallest stats pipeline on 1,000 lines held in memory and at 75 MB with logframe's expressions "
-    "(make bench-floor, bench/floor.md): its machine code, paged in as kernels run, leaves no room to read a file",
-)
 def test_stats_on_100k_lines_peaks_under_75_mb(file_100k: Path) -> None:
     peak = peak_mb(file_100k, 100_000)
     assert peak <= LIMIT_MB, f"peak RSS {peak} MB > {LIMIT_MB} MB"

@@ -41,14 +41,22 @@ impl Columns {
             let name = name.as_ref();
             match COLUMNS.iter().position(|c| *c == name) {
                 Some(i) => wanted[i] = true,
-                None => return Err(format!("unknown column {name:?}; accepted: {}", COLUMNS.join(", "))),
+                None => {
+                    return Err(format!(
+                        "unknown column {name:?}; accepted: {}",
+                        COLUMNS.join(", ")
+                    ))
+                }
             }
         }
         Ok(Columns(wanted))
     }
 
     pub fn has(&self, name: &str) -> bool {
-        COLUMNS.iter().position(|c| *c == name).is_some_and(|i| self.0[i])
+        COLUMNS
+            .iter()
+            .position(|c| *c == name)
+            .is_some_and(|i| self.0[i])
     }
 }
 
@@ -150,13 +158,15 @@ impl BatchBuilder {
                 self.values.append_option(value.as_deref());
             }
             let last = self.offsets.last().copied().unwrap_or(0);
-            self.offsets.push(last + (row.fields.len() + row.more_fields.len()) as i64);
+            self.offsets
+                .push(last + (row.fields.len() + row.more_fields.len()) as i64);
         }
         if c[9] {
             self.strings[7].append_value(&self.source);
         }
         if c[10] {
-            self.line.append_value(i64::try_from(row.line).unwrap_or(i64::MAX));
+            self.line
+                .append_value(i64::try_from(row.line).unwrap_or(i64::MAX));
         }
     }
 
@@ -176,7 +186,11 @@ impl BatchBuilder {
                     let values = Arc::new(self.values.finish()) as ArrayRef;
                     let pairs = StructArray::try_new(field_struct(), vec![keys, values], None)?;
                     let offsets = std::mem::replace(&mut self.offsets, vec![0]);
-                    let item = Arc::new(ArrowField::new("item", DataType::Struct(field_struct()), true));
+                    let item = Arc::new(ArrowField::new(
+                        "item",
+                        DataType::Struct(field_struct()),
+                        true,
+                    ));
                     Arc::new(LargeListArray::try_new(
                         item,
                         OffsetBuffer::new(offsets.into()),
@@ -225,7 +239,12 @@ mod tests {
         });
         let batch = builder.finish().unwrap();
         assert_eq!(batch.num_rows(), 1);
-        let names: Vec<_> = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
+        let names: Vec<_> = batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
         assert_eq!(names, ["level", "fields", "line"]);
     }
 
@@ -252,6 +271,8 @@ mod tests {
 
     #[test]
     fn unknown_columns_are_named() {
-        assert!(Columns::from_names(&["nope"]).unwrap_err().contains("accepted"));
+        assert!(Columns::from_names(&["nope"])
+            .unwrap_err()
+            .contains("accepted"));
     }
 }

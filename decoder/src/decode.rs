@@ -42,7 +42,13 @@ impl Plan {
             stream: has("stream"),
             fields: has("fields"),
         };
-        Plan { columns, want, filter, max_line, count_nulls: false }
+        Plan {
+            columns,
+            want,
+            filter,
+            max_line,
+            count_nulls: false,
+        }
     }
 }
 
@@ -61,17 +67,19 @@ pub fn decode_chunk(
     data: &[u8],
     first_line: u64,
 ) -> Result<(RecordBatch, Counts), String> {
-    let mut out = Sink { plan, format, builder: BatchBuilder::new(plan.columns, source), counts: Counts::default() };
+    let mut out = Sink {
+        plan,
+        format,
+        builder: BatchBuilder::new(plan.columns, source),
+        counts: Counts::default(),
+    };
     let strip = format.strip();
     let merge = format.merge();
     let mut group = String::new(); // Merge::Lines: the record's lines joined by '\n'
     let mut group_line = 0u64;
     let mut group_lines = 0u64;
     let mut piece: Option<(Raw<'static>, u64)> = None; // Merge::Pieces: the open record and its line
-    let mut number = first_line;
-    for bytes in lines(data) {
-        let line = number;
-        number += 1;
+    for (line, bytes) in (first_line..).zip(lines(data)) {
         out.counts.lines += 1;
         if bytes.len() > plan.max_line {
             out.counts.skip(Reason::LineTooLong, line, "");
@@ -82,7 +90,11 @@ pub fn decode_chunk(
             out.counts.invalid_utf8 += 1;
         }
         let text = decoded.trim_matches(strip);
-        let blank = if std::ptr::eq(strip, STRIP_ALL) { text.is_empty() } else { text.trim().is_empty() };
+        let blank = if std::ptr::eq(strip, STRIP_ALL) {
+            text.is_empty()
+        } else {
+            text.trim().is_empty()
+        };
         if blank {
             out.counts.skip(Reason::Blank, line, text);
             continue;
@@ -112,7 +124,7 @@ pub fn decode_chunk(
             Merge::Pieces => match format.decode(text, &plan.want) {
                 Ok(raw) => {
                     if let Some((mut open, at)) = piece.take() {
-                        let log = open.log.get_or_insert_with(|| Cow::Borrowed("")).to_mut();
+                        let log = open.log.get_or_insert(Cow::Borrowed("")).to_mut();
                         log.push_str(raw.log.as_deref().unwrap_or(""));
                         out.counts.merged += 1;
                         if raw.open {
@@ -169,12 +181,18 @@ impl Sink<'_> {
             self.counts.replaced_surrogates += 1;
         }
         let plan = self.plan;
-        let raw = if self.format.embedded_json() && raw.log.as_deref().is_some_and(|l| l.starts_with('{')) {
+        let raw = if self.format.embedded_json()
+            && raw.log.as_deref().is_some_and(|l| l.starts_with('{'))
+        {
             embedded::unwrap(raw)
         } else {
             raw
         };
-        let (namespace, pod, container) = (raw.namespace.as_deref(), raw.pod.as_deref(), raw.container.as_deref());
+        let (namespace, pod, container) = (
+            raw.namespace.as_deref(),
+            raw.pod.as_deref(),
+            raw.container.as_deref(),
+        );
         if !plan.filter.admits_place(namespace, pod, container) && !plan.count_nulls {
             return;
         }
@@ -195,7 +213,10 @@ impl Sink<'_> {
         }
         let explicit = raw.raw_level.as_deref().and_then(|w| level_of(w.trim()));
         let need_level = plan.want.level || plan.filter.on_level() || plan.count_nulls;
-        let want = Want { level: need_level && explicit.is_none(), ..plan.want };
+        let want = Want {
+            level: need_level && explicit.is_none(),
+            ..plan.want
+        };
         let parsed = match raw.log.as_deref() {
             Some(log) if want.parses_message() => parse_message(log, &want),
             _ => Message::default(),
@@ -214,7 +235,11 @@ impl Sink<'_> {
             timestamp,
             level,
             component: parsed.component.as_deref(),
-            message: if raw.log.is_some() { parsed.message.as_deref() } else { None },
+            message: if raw.log.is_some() {
+                parsed.message.as_deref()
+            } else {
+                None
+            },
             namespace,
             pod,
             container,

@@ -50,7 +50,12 @@ impl Filter {
     }
 
     /// The checks on the columns a format gives as they are (no parsing needed).
-    pub fn admits_place(&self, namespace: Option<&str>, pod: Option<&str>, container: Option<&str>) -> bool {
+    pub fn admits_place(
+        &self,
+        namespace: Option<&str>,
+        pod: Option<&str>,
+        container: Option<&str>,
+    ) -> bool {
         self.namespace.admits(namespace) && self.pod.admits(pod) && self.container.admits(container)
     }
 
@@ -77,19 +82,28 @@ mod tests {
     #[test]
     fn an_empty_filter_admits_everything() {
         let f = Filter::default();
-        assert!(f.admits_place(None, Some("p"), None) && f.admits_time(None) && f.admits_level(None));
+        assert!(
+            f.admits_place(None, Some("p"), None) && f.admits_time(None) && f.admits_level(None)
+        );
     }
 
     #[test]
     fn bounds_and_sets() {
         let f = Filter {
             levels: Some([false, false, false, true, true, false]),
-            container: Allowed { values: Some(HashSet::from(["backend".to_string()])), null: false },
+            container: Allowed {
+                values: Some(HashSet::from(["backend".to_string()])),
+                null: false,
+            },
             min_time: Some(10),
             max_time: Some(20),
             ..Filter::default()
         };
-        assert!(f.admits_level(Some(Level::Error)) && !f.admits_level(Some(Level::Info)) && !f.admits_level(None));
+        assert!(
+            f.admits_level(Some(Level::Error))
+                && !f.admits_level(Some(Level::Info))
+                && !f.admits_level(None)
+        );
         assert!(f.admits_place(None, None, Some("backend")) && !f.admits_place(None, None, None));
         assert!(f.admits_time(Some(10)) && !f.admits_time(Some(20)) && !f.admits_time(None));
     }

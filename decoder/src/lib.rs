@@ -41,7 +41,11 @@ use crate::report::Counts;
 
 /// A `LogframeError` (Python) with `message`.
 fn logframe_error(py: Python<'_>, kind: &str, message: String) -> PyErr {
-    match py.import("logframe.errors").and_then(|m| m.getattr(kind)).and_then(|cls| cls.call1((message.clone(),))) {
+    match py
+        .import("logframe.errors")
+        .and_then(|m| m.getattr(kind))
+        .and_then(|cls| cls.call1((message.clone(),)))
+    {
         Ok(error) => PyErr::from_value(error),
         Err(_) => PyValueError::new_err(message),
     }
@@ -53,8 +57,14 @@ struct PyReader(Py<PyAny>);
 impl Read for PyReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         Python::attach(|py| {
-            let data = self.0.call_method1(py, "read", (buf.len(),)).map_err(std::io::Error::other)?;
-            let bytes = data.bind(py).cast::<PyBytes>().map_err(|e| std::io::Error::other(e.to_string()))?;
+            let data = self
+                .0
+                .call_method1(py, "read", (buf.len(),))
+                .map_err(std::io::Error::other)?;
+            let bytes = data
+                .bind(py)
+                .cast::<PyBytes>()
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
             let bytes = bytes.as_bytes();
             let n = bytes.len().min(buf.len());
             buf[..n].copy_from_slice(&bytes[..n]);
@@ -72,8 +82,18 @@ fn input(obj: &Bound<'_, PyAny>) -> Input {
 
 fn format(py: Python<'_>, name: &str, mapping: &[(String, String)], year: i32) -> PyResult<Format> {
     let kind = Kind::from_name(name).ok_or_else(|| {
-        let accepted: Vec<_> = Kind::ALL.iter().map(|k| format!("'{}'", k.name())).collect();
-        logframe_error(py, "FormatError", format!("unknown format '{name}'; accepted: 'auto', {}", accepted.join(", ")))
+        let accepted: Vec<_> = Kind::ALL
+            .iter()
+            .map(|k| format!("'{}'", k.name()))
+            .collect();
+        logframe_error(
+            py,
+            "FormatError",
+            format!(
+                "unknown format '{name}'; accepted: 'auto', {}",
+                accepted.join(", ")
+            ),
+        )
     })?;
     Format::new(kind, mapping, year).map_err(|e| logframe_error(py, "FormatError", e))
 }
@@ -100,10 +120,19 @@ impl Batch {
         let _ = requested_schema; // the producer's schema is the one to use
         let array = StructArray::from(self.batch.clone());
         let field = Field::new("", DataType::Struct(array.fields().clone()), false);
-        let schema = FFI_ArrowSchema::try_from(&field).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let schema =
+            FFI_ArrowSchema::try_from(&field).map_err(|e| PyValueError::new_err(e.to_string()))?;
         let data = arrow_array::ffi::FFI_ArrowArray::new(&array.to_data());
-        let schema = PyCapsule::new(py, schema, Some(CString::new("arrow_schema").unwrap_or_default()))?;
-        let data = PyCapsule::new(py, data, Some(CString::new("arrow_array").unwrap_or_default()))?;
+        let schema = PyCapsule::new(
+            py,
+            schema,
+            Some(CString::new("arrow_schema").unwrap_or_default()),
+        )?;
+        let data = PyCapsule::new(
+            py,
+            data,
+            Some(CString::new("arrow_array").unwrap_or_default()),
+        )?;
         Ok((schema, data))
     }
 }
@@ -129,7 +158,10 @@ struct Scanner {
 fn allowed(spec: Option<(Vec<String>, bool)>) -> Allowed {
     match spec {
         None => Allowed::default(),
-        Some((values, null)) => Allowed { values: Some(values.into_iter().collect::<HashSet<_>>()), null },
+        Some((values, null)) => Allowed {
+            values: Some(values.into_iter().collect::<HashSet<_>>()),
+            null,
+        },
     }
 }
 
@@ -154,7 +186,8 @@ impl Scanner {
         year: i32,
         count_nulls: bool,
     ) -> PyResult<Scanner> {
-        let columns = Columns::from_names(&columns).map_err(|e| logframe_error(py, "QueryError", e))?;
+        let columns =
+            Columns::from_names(&columns).map_err(|e| logframe_error(py, "QueryError", e))?;
         let mut pushed = Filter::default();
         if let Some(filter) = filter {
             if let Some(levels) = filter.get_item("levels")? {
@@ -169,13 +202,23 @@ impl Scanner {
                 }
                 pushed.levels = Some(allowed);
             }
-            for (key, slot) in [("namespace", &mut pushed.namespace), ("pod", &mut pushed.pod), ("container", &mut pushed.container)] {
+            for (key, slot) in [
+                ("namespace", &mut pushed.namespace),
+                ("pod", &mut pushed.pod),
+                ("container", &mut pushed.container),
+            ] {
                 if let Some(spec) = filter.get_item(key)? {
                     *slot = allowed(spec.extract()?);
                 }
             }
-            pushed.min_time = filter.get_item("min_time")?.map(|v| v.extract()).transpose()?;
-            pushed.max_time = filter.get_item("max_time")?.map(|v| v.extract()).transpose()?;
+            pushed.min_time = filter
+                .get_item("min_time")?
+                .map(|v| v.extract())
+                .transpose()?;
+            pushed.max_time = filter
+                .get_item("max_time")?
+                .map(|v| v.extract())
+                .transpose()?;
         }
         let mut specs = Vec::new();
         let mut states = Vec::new();
@@ -190,12 +233,25 @@ impl Scanner {
                 bytes: 0,
                 ended: false,
             });
-            specs.push(SourceSpec { name, input: input(&obj), format });
+            specs.push(SourceSpec {
+                name,
+                input: input(&obj),
+                format,
+            });
         }
         let mut plan = Plan::new(columns, pushed, max_line);
         plan.count_nulls = count_nulls;
-        let options = Options { chunk_size, max_line, max_bytes, threads };
-        Ok(Scanner { pipeline: Some(Pipeline::start(specs, plan, options)), sources: states, failed: None })
+        let options = Options {
+            chunk_size,
+            max_line,
+            max_bytes,
+            threads,
+        };
+        Ok(Scanner {
+            pipeline: Some(Pipeline::start(specs, plan, options)),
+            sources: states,
+            failed: None,
+        })
     }
 
     fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
@@ -204,20 +260,32 @@ impl Scanner {
 
     fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<(Option<Batch>, u64)>> {
         loop {
-            let Some(pipeline) = self.pipeline.as_mut() else { return Ok(None) };
+            let Some(pipeline) = self.pipeline.as_mut() else {
+                return Ok(None);
+            };
             let event = py.detach(|| pipeline.next_event());
             match event {
                 None => {
                     self.pipeline = None;
                     return Ok(None);
                 }
-                Some(Event::Batch { source, batch, counts, read }) => {
+                Some(Event::Batch {
+                    source,
+                    batch,
+                    counts,
+                    read,
+                }) => {
                     if let Some(state) = self.sources.get_mut(source) {
                         state.counts.add(counts);
                     }
                     return Ok(Some((batch.map(|batch| Batch { batch }), read)));
                 }
-                Some(Event::End { source, compression, error, bytes }) => {
+                Some(Event::End {
+                    source,
+                    compression,
+                    error,
+                    bytes,
+                }) => {
                     if let Some(state) = self.sources.get_mut(source) {
                         state.compression = compression;
                         state.error = error;
@@ -280,9 +348,15 @@ impl Scanner {
 
 /// The first `n` non-blank stripped lines among the first `max_bytes` (decompressed) of a source.
 #[pyfunction]
-fn sample(py: Python<'_>, source: Bound<'_, PyAny>, n: usize, max_bytes: usize) -> PyResult<Vec<String>> {
+fn sample(
+    py: Python<'_>,
+    source: Bound<'_, PyAny>,
+    n: usize,
+    max_bytes: usize,
+) -> PyResult<Vec<String>> {
     let input = input(&source);
-    py.detach(|| reader::sample(input, n, max_bytes)).map_err(|e| PyValueError::new_err(e.to_string()))
+    py.detach(|| reader::sample(input, n, max_bytes))
+        .map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
 /// `(format name, why)` for a sample of a source's lines; `FormatError` if none fits.
@@ -309,20 +383,33 @@ fn parse_timestamp(text: &str) -> Option<i64> {
 /// `(level, component, message, [(key, value)])` of an application message.
 #[pyfunction]
 #[allow(clippy::type_complexity)]
-fn parse_message(text: &str) -> (Option<&'static str>, Option<String>, Option<String>, Vec<(String, Option<String>)>) {
+fn parse_message(
+    text: &str,
+) -> (
+    Option<&'static str>,
+    Option<String>,
+    Option<String>,
+    Vec<(String, Option<String>)>,
+) {
     let m = message::parse_message(text, &Want::ALL);
     (
         m.level.map(vocabulary::Level::as_str),
         m.component.map(|c| c.into_owned()),
         m.message.map(|c| c.into_owned()),
-        m.fields.into_iter().map(|(k, v)| (k.into_owned(), v.map(|v| v.into_owned()))).collect(),
+        m.fields
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v.map(|v| v.into_owned())))
+            .collect(),
     )
 }
 
 /// The level names and their spellings (checked against `logframe.schema` by a test).
 #[pyfunction]
 fn level_spellings() -> Vec<(&'static str, &'static str)> {
-    vocabulary::SPELLINGS.iter().map(|(s, l)| (*s, l.as_str())).collect()
+    vocabulary::SPELLINGS
+        .iter()
+        .map(|(s, l)| (*s, l.as_str()))
+        .collect()
 }
 
 #[pymodule]
@@ -335,6 +422,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_timestamp, m)?)?;
     m.add_function(wrap_pyfunction!(parse_message, m)?)?;
     m.add_function(wrap_pyfunction!(level_spellings, m)?)?;
-    m.add("FORMATS", Kind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>())?;
+    m.add(
+        "FORMATS",
+        Kind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>(),
+    )?;
     Ok(())
 }

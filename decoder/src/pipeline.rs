@@ -40,17 +40,41 @@ pub struct Options {
 /// What the consumer gets, in input order.
 pub enum Event {
     /// The records of one chunk (possibly none pass the filter) and its line accounting.
-    Batch { source: usize, batch: Option<RecordBatch>, counts: Counts, read: u64 },
+    Batch {
+        source: usize,
+        batch: Option<RecordBatch>,
+        counts: Counts,
+        read: u64,
+    },
     /// A source ended: fully read, or damaged / unreadable after `bytes` decompressed bytes.
-    End { source: usize, compression: Compression, error: Option<String>, bytes: u64 },
+    End {
+        source: usize,
+        compression: Compression,
+        error: Option<String>,
+        bytes: u64,
+    },
     /// A bug in the decoder (a panic), caught: the pass fails with this message.
     Failed(String),
 }
 
 enum Job {
-    Lines { source: usize, first_line: u64, data: Vec<u8>, read: u64 },
-    TooLong { source: usize, line: u64, read: u64 },
-    End { source: usize, compression: Compression, error: Option<String>, bytes: u64 },
+    Lines {
+        source: usize,
+        first_line: u64,
+        data: Vec<u8>,
+        read: u64,
+    },
+    TooLong {
+        source: usize,
+        line: u64,
+        read: u64,
+    },
+    End {
+        source: usize,
+        compression: Compression,
+        error: Option<String>,
+        bytes: u64,
+    },
     Failed(String),
 }
 
@@ -71,7 +95,12 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "unknown panic".to_string())
 }
 
-fn read_sources(sources: Vec<SourceSpec>, options: Options, tickets: Receiver<()>, jobs: Sender<(u64, Job)>) {
+fn read_sources(
+    sources: Vec<SourceSpec>,
+    options: Options,
+    tickets: Receiver<()>,
+    jobs: Sender<(u64, Job)>,
+) {
     let mut seq = 0u64;
     let mut total = 0u64;
     let mut send = |job: Job| -> bool {
@@ -87,7 +116,12 @@ fn read_sources(sources: Vec<SourceSpec>, options: Options, tickets: Receiver<()
             Ok(opened) => opened,
             Err(e) => {
                 let error = Some(format!("cannot read {}: {e}", spec.name));
-                if !send(Job::End { source: index, compression: Compression::None, error, bytes: 0 }) {
+                if !send(Job::End {
+                    source: index,
+                    compression: Compression::None,
+                    error,
+                    bytes: 0,
+                }) {
                     return;
                 }
                 continue;
@@ -103,7 +137,11 @@ fn read_sources(sources: Vec<SourceSpec>, options: Options, tickets: Receiver<()
                 Ok(Some(piece)) => piece,
                 Ok(None) => break,
                 Err(e) => {
-                    error = Some(format!("{} stream of {} is damaged: {e}", compression.name(), spec.name));
+                    error = Some(format!(
+                        "{} stream of {} is damaged: {e}",
+                        compression.name(),
+                        spec.name
+                    ));
                     break;
                 }
             };
@@ -112,20 +150,37 @@ fn read_sources(sources: Vec<SourceSpec>, options: Options, tickets: Receiver<()
             reported = now;
             let count = piece.line_count();
             let job = match piece {
-                Piece::Lines(data) => Job::Lines { source: index, first_line: line, data, read },
-                Piece::TooLong => Job::TooLong { source: index, line, read },
+                Piece::Lines(data) => Job::Lines {
+                    source: index,
+                    first_line: line,
+                    data,
+                    read,
+                },
+                Piece::TooLong => Job::TooLong {
+                    source: index,
+                    line,
+                    read,
+                },
             };
             line += count;
             if !send(job) {
                 return;
             }
-            if options.max_bytes.is_some_and(|max| total + chunker.consumed >= max) {
+            if options
+                .max_bytes
+                .is_some_and(|max| total + chunker.consumed >= max)
+            {
                 stop = true;
                 break;
             }
         }
         total += chunker.consumed;
-        let end = Job::End { source: index, compression, error, bytes: chunker.consumed };
+        let end = Job::End {
+            source: index,
+            compression,
+            error,
+            bytes: chunker.consumed,
+        };
         if !send(end) || stop {
             return;
         }
@@ -134,15 +189,29 @@ fn read_sources(sources: Vec<SourceSpec>, options: Options, tickets: Receiver<()
 
 fn work(plan: &Plan, formats: &[(String, Format)], job: Job) -> Event {
     match job {
-        Job::Lines { source, first_line, data, read } => {
+        Job::Lines {
+            source,
+            first_line,
+            data,
+            read,
+        } => {
             let (name, format) = &formats[source];
-            let decoded = catch_unwind(AssertUnwindSafe(|| decode_chunk(plan, format, name, &data, first_line)));
+            let decoded = catch_unwind(AssertUnwindSafe(|| {
+                decode_chunk(plan, format, name, &data, first_line)
+            }));
             match decoded {
                 Ok(Ok((batch, counts))) => {
                     let batch = (batch.num_rows() > 0).then_some(batch);
-                    Event::Batch { source, batch, counts, read }
+                    Event::Batch {
+                        source,
+                        batch,
+                        counts,
+                        read,
+                    }
                 }
-                Ok(Err(e)) => Event::Failed(format!("building the records of {name} from line {first_line}: {e}")),
+                Ok(Err(e)) => Event::Failed(format!(
+                    "building the records of {name} from line {first_line}: {e}"
+                )),
                 Err(panic) => Event::Failed(format!(
                     "internal error decoding {name} from line {first_line} (please report it): {}",
                     panic_text(&*panic)
@@ -150,11 +219,29 @@ fn work(plan: &Plan, formats: &[(String, Format)], job: Job) -> Event {
             }
         }
         Job::TooLong { source, line, read } => {
-            let mut counts = Counts { lines: 1, ..Counts::default() };
+            let mut counts = Counts {
+                lines: 1,
+                ..Counts::default()
+            };
             counts.skip(Reason::LineTooLong, line, "");
-            Event::Batch { source, batch: None, counts, read }
+            Event::Batch {
+                source,
+                batch: None,
+                counts,
+                read,
+            }
         }
-        Job::End { source, compression, error, bytes } => Event::End { source, compression, error, bytes },
+        Job::End {
+            source,
+            compression,
+            error,
+            bytes,
+        } => Event::End {
+            source,
+            compression,
+            error,
+            bytes,
+        },
         Job::Failed(message) => Event::Failed(message),
     }
 }
@@ -170,16 +257,25 @@ impl Pipeline {
         }
         let (job_tx, job_rx) = bounded::<(u64, Job)>(in_flight);
         let (result_tx, result_rx) = bounded::<(u64, Event)>(in_flight);
-        let formats: Arc<Vec<(String, Format)>> =
-            Arc::new(sources.iter().map(|s| (s.name.clone(), s.format.clone())).collect());
+        let formats: Arc<Vec<(String, Format)>> = Arc::new(
+            sources
+                .iter()
+                .map(|s| (s.name.clone(), s.format.clone()))
+                .collect(),
+        );
         let plan = Arc::new(plan);
         let mut handles = Vec::new();
         let reader_options = options;
         handles.push(std::thread::spawn(move || {
             let failed = job_tx.clone();
-            let read = catch_unwind(AssertUnwindSafe(|| read_sources(sources, reader_options, ticket_rx, job_tx)));
+            let read = catch_unwind(AssertUnwindSafe(|| {
+                read_sources(sources, reader_options, ticket_rx, job_tx)
+            }));
             if let Err(panic) = read {
-                let message = format!("internal error reading the sources (please report it): {}", panic_text(&*panic));
+                let message = format!(
+                    "internal error reading the sources (please report it): {}",
+                    panic_text(&*panic)
+                );
                 let _ = failed.send((u64::MAX, Job::Failed(message)));
             }
         }));
@@ -243,15 +339,36 @@ mod tests {
 
     fn run(data: &'static [u8], chunk_size: usize, threads: usize) -> (u64, Vec<i64>) {
         let format = Format::new(Kind::Logfmt, &[], 2025).unwrap();
-        let spec = SourceSpec { name: "mem".into(), input: Input::Reader(Box::new(data)), format };
-        let plan = Plan::new(Columns::from_names(&["line"]).unwrap(), Filter::default(), 1 << 20);
-        let mut pipeline = Pipeline::start(vec![spec], plan, Options { chunk_size, max_line: 1 << 20, max_bytes: None, threads });
+        let spec = SourceSpec {
+            name: "mem".into(),
+            input: Input::Reader(Box::new(data)),
+            format,
+        };
+        let plan = Plan::new(
+            Columns::from_names(&["line"]).unwrap(),
+            Filter::default(),
+            1 << 20,
+        );
+        let mut pipeline = Pipeline::start(
+            vec![spec],
+            plan,
+            Options {
+                chunk_size,
+                max_line: 1 << 20,
+                max_bytes: None,
+                threads,
+            },
+        );
         let (mut lines, mut numbers) = (0, Vec::new());
         while let Some(event) = pipeline.next_event() {
             if let Event::Batch { batch, counts, .. } = event {
                 lines += counts.lines;
                 if let Some(batch) = batch {
-                    let column = batch.column(0).as_any().downcast_ref::<arrow_array::Int64Array>().unwrap();
+                    let column = batch
+                        .column(0)
+                        .as_any()
+                        .downcast_ref::<arrow_array::Int64Array>()
+                        .unwrap();
                     numbers.extend(column.values().iter().copied());
                 }
             }
@@ -274,9 +391,26 @@ mod tests {
     fn dropping_a_pass_midway_stops_its_threads() {
         let data: &'static [u8] = Box::leak(b"a=1\n".repeat(100_000).into_boxed_slice());
         let format = Format::new(Kind::Logfmt, &[], 2025).unwrap();
-        let spec = SourceSpec { name: "mem".into(), input: Input::Reader(Box::new(data)), format };
-        let plan = Plan::new(Columns::from_names(&["line"]).unwrap(), Filter::default(), 1 << 20);
-        let mut pipeline = Pipeline::start(vec![spec], plan, Options { chunk_size: 64, max_line: 1 << 20, max_bytes: None, threads: 2 });
+        let spec = SourceSpec {
+            name: "mem".into(),
+            input: Input::Reader(Box::new(data)),
+            format,
+        };
+        let plan = Plan::new(
+            Columns::from_names(&["line"]).unwrap(),
+            Filter::default(),
+            1 << 20,
+        );
+        let mut pipeline = Pipeline::start(
+            vec![spec],
+            plan,
+            Options {
+                chunk_size: 64,
+                max_line: 1 << 20,
+                max_bytes: None,
+                threads: 2,
+            },
+        );
         assert!(pipeline.next_event().is_some());
         drop(pipeline); // joins its threads: the test would hang if they did not stop
     }

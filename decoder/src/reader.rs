@@ -70,7 +70,13 @@ pub fn open(input: Input) -> io::Result<(Box<dyn Read + Send>, Compression, Arc<
         Input::Path(path) => Box::new(File::open(path)?),
         Input::Reader(reader) => reader,
     };
-    let mut buffered = BufReader::with_capacity(64 << 10, Counting { inner: raw, count: count.clone() });
+    let mut buffered = BufReader::with_capacity(
+        64 << 10,
+        Counting {
+            inner: raw,
+            count: count.clone(),
+        },
+    );
     let compression = Compression::of(buffered.fill_buf()?);
     let stream: Box<dyn Read + Send> = match compression {
         Compression::None => Box::new(buffered),
@@ -188,7 +194,10 @@ impl<R: Read> Chunker<R> {
                         return None;
                     }
                     let line = stripped(&complete[start..end], strip);
-                    if !line.is_empty() && end - start <= self.max_line && !self.format.continues(&line) {
+                    if !line.is_empty()
+                        && end - start <= self.max_line
+                        && !self.format.continues(&line)
+                    {
                         return Some(start);
                     }
                     end = start - 1;
@@ -203,7 +212,10 @@ impl<R: Read> Chunker<R> {
                     let line = stripped(&complete[start..end], strip);
                     if !line.trim().is_empty() {
                         let open = end - start <= self.max_line
-                            && self.format.decode(&line, &Want::ALL).is_ok_and(|raw| raw.open);
+                            && self
+                                .format
+                                .decode(&line, &Want::ALL)
+                                .is_ok_and(|raw| raw.open);
                         if !open {
                             return Some(if open_after { end + 1 } else { complete.len() });
                         }
@@ -241,7 +253,9 @@ impl<R: Read> Chunker<R> {
                 Some(_) if self.eof => Some(self.buf.len()),
                 Some(i) => {
                     let found = self.boundary(&self.buf[..=i]).filter(|&cut| cut > 0);
-                    found.or_else(|| (self.buf.len() > self.chunk_size + MAX_RECORD).then_some(i + 1))
+                    found.or_else(|| {
+                        (self.buf.len() > self.chunk_size + MAX_RECORD).then_some(i + 1)
+                    })
                 }
             };
             match cut {
@@ -309,7 +323,9 @@ mod tests {
             .collect();
         assert_eq!(joined, data);
         let (last, rest) = out.split_last().unwrap();
-        assert!(rest.iter().all(|p| matches!(p, Piece::Lines(d) if d.ends_with(b"\n"))));
+        assert!(rest
+            .iter()
+            .all(|p| matches!(p, Piece::Lines(d) if d.ends_with(b"\n"))));
         assert!(matches!(last, Piece::Lines(d) if d.ends_with(b"e")));
         assert_eq!(out.iter().map(Piece::line_count).sum::<u64>(), 5);
     }
@@ -328,7 +344,10 @@ mod tests {
     fn magic_bytes_tell_the_compression() {
         assert_eq!(Compression::of(&[0x1f, 0x8b, 8]), Compression::Gzip);
         assert_eq!(Compression::of(b"BZh9"), Compression::Bzip2);
-        assert_eq!(Compression::of(&[0x28, 0xb5, 0x2f, 0xfd]), Compression::Zstd);
+        assert_eq!(
+            Compression::of(&[0x28, 0xb5, 0x2f, 0xfd]),
+            Compression::Zstd
+        );
         assert_eq!(Compression::of(b"{\"log\""), Compression::None);
     }
 }

@@ -57,7 +57,13 @@ impl Counts {
             *total += n;
         }
         for example in other.examples {
-            if self.examples.iter().filter(|e| e.reason == example.reason).count() < EXAMPLES_PER_REASON {
+            if self
+                .examples
+                .iter()
+                .filter(|e| e.reason == example.reason)
+                .count()
+                < EXAMPLES_PER_REASON
+            {
                 self.examples.push(example);
             }
         }

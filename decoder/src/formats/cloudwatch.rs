@@ -1,9 +1,410 @@
-//! STUB: to be written (see the design notes).
+//! CloudWatch / Kubernetes JSON lines (the Fluent Bit / Fluentd shape), one JSON object a line:
+//!
+//! ```text
+//! {"time": "2025-10-07T16:19:05.771609Z", "stream": "stderr",
+//!  "log": "INFO:app.main:Resolved tenant: company_a",
+//!  "kubernetes": {"pod_name": "backend-5", "namespace_name": "pax-dev", "container_name": "backend"}}
+//! ```
+//!
+//! Spec: `logframe/formats/cloudwatch.py`. The keys `time`, `stream`, `log` and
+//! `kubernetes.{namespace_name, pod_name, container_name}` are read; every other key is validated and
+//! skipped. A value of an unexpected JSON type is kept as its compact JSON text (`{"nested":1}`,
+//! `12345`); a nested key that cannot exist (`"kubernetes": "backend"`) is null; the first of
+//! duplicate keys wins (as Polars did). A line that is not a JSON object is skipped by
+//! [`skip_reason`].
 
+use crate::json::{skip_reason, Fail, Key, Scanner, Value, MAX_DEPTH};
 use crate::record::{Decoded, Raw};
 
-/// Decode one line.
+/// Decode one line: its time, stream, log and Kubernetes metadata.
 pub fn decode(line: &str) -> Decoded<'_> {
-    let _ = line;
-    Ok(Raw::default())
+    match scan(line, true) {
+        Ok(found) => Ok(found.into_raw()),
+        Err(_) => Err(skip_reason(line)),
+    }
+}
+
+/// The values a CloudWatch (or Docker) line gave for the keys read, not yet turned into text.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Found<'a> {
+    pub time: Option<Value<'a>>,
+    pub stream: Option<Value<'a>>,
+    pub log: Option<Value<'a>>,
+    pub namespace: Option<Value<'a>>,
+    pub pod: Option<Value<'a>>,
+    pub container: Option<Value<'a>>,
+}
+
+impl<'a> Found<'a> {
+    /// The record: each value as text (see [`Value::text`]).
+    pub fn into_raw(self) -> Raw<'a> {
+        let mut replaced = false;
+        let mut text = |value: Option<Value<'a>>| value.and_then(|v| v.text(&mut replaced));
+        Raw {
+            time: text(self.time),
+            stream: text(self.stream),
+            log: text(self.log),
+            namespace: text(self.namespace),
+            pod: text(self.pod),
+            container: text(self.container),
+            replaced,
+            ..Raw::default()
+        }
+    }
+}
+
+/// The top-level keys read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Top {
+    Time,
+    Stream,
+    Log,
+    Kubernetes,
+    Other,
+}
+
+fn top(key: &Key<'_>, kubernetes: bool) -> Top {
+    let name = |key: &str| match key {
+        "time" => Top::Time,
+        "stream" => Top::Stream,
+        "log" => Top::Log,
+        "kubernetes" if kubernetes => Top::Kubernetes,
+        _ => Top::Other,
+    };
+    if key.escaped {
+        name(&key.name(&mut false))
+    } else {
+        name(key.text)
+    }
+}
+
+/// Scan a whole line (validating all of it), keeping the values of the keys read; `kubernetes`
+/// says whether the `kubernetes` object is read (CloudWatch) or skipped (Docker).
+pub(crate) fn scan(line: &str, kubernetes: bool) -> Result<Found<'_>, Fail> {
+    let mut scanner = Scanner::new(line);
+    let mut found = Found::default();
+    let mut kube_seen = false;
+    scanner.ws();
+    scanner.expect(b'{')?;
+    if scanner.open_members() {
+        loop {
+            let key = scanner.key()?;
+            scanner.colon()?;
+            let slot = match top(&key, kubernetes) {
+                Top::Time => &mut found.time,
+                Top::Stream => &mut found.stream,
+                Top::Log => &mut found.log,
+                Top::Kubernetes if !kube_seen => {
+                    kube_seen = true;
+                    if scanner.eat(b'{') {
+                        scan_kubernetes(&mut scanner, &mut found)?;
+                    } else {
+                        scanner.skip(1, MAX_DEPTH)?;
+                    }
+                    if scanner.next_member()? {
+                        continue;
+                    }
+                    break;
+                }
+                Top::Kubernetes | Top::Other => {
+                    scanner.skip(1, MAX_DEPTH)?;
+                    if scanner.next_member()? {
+                        continue;
+                    }
+                    break;
+                }
+            };
+            let value = scanner.value(1, MAX_DEPTH)?;
+            if slot.is_none() {
+                *slot = Some(value);
+            }
+            if !scanner.next_member()? {
+                break;
+            }
+        }
+    }
+    scanner.ws();
+    scanner.fail_unless_end()?;
+    Ok(found)
+}
+
+/// The members of the `kubernetes` object, whose `{` was just consumed.
+fn scan_kubernetes<'a>(scanner: &mut Scanner<'a>, found: &mut Found<'a>) -> Result<(), Fail> {
+    if !scanner.open_members() {
+        return Ok(());
+    }
+    loop {
+        let key = scanner.key()?;
+        scanner.colon()?;
+        let name = |key: &str| match key {
+            "namespace_name" => 1,
+            "pod_name" => 2,
+            "container_name" => 3,
+            _ => 0,
+        };
+        let which = if key.escaped {
+            name(&key.name(&mut false))
+        } else {
+            name(key.text)
+        };
+        let slot = match which {
+            1 => Some(&mut found.namespace),
+            2 => Some(&mut found.pod),
+            3 => Some(&mut found.container),
+            _ => None,
+        };
+        match slot {
+            Some(slot) => {
+                let value = scanner.value(2, MAX_DEPTH)?;
+                if slot.is_none() {
+                    *slot = Some(value);
+                }
+            }
+            None => scanner.skip(2, MAX_DEPTH)?,
+        }
+        if !scanner.next_member()? {
+            return Ok(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Reason;
+    use proptest::prelude::*;
+    use std::borrow::Cow;
+
+    fn ok(line: &str) -> Raw<'_> {
+        decode(line).expect("a record")
+    }
+
+    fn s(value: &str) -> Option<Cow<'_, str>> {
+        Some(Cow::Borrowed(value))
+    }
+
+    #[test]
+    fn reads_the_cloudwatch_shape() {
+        let line = r#"{"time": "2025-10-07T16:19:05.771609Z", "stream": "stderr", "log": "INFO:app.main:Resolved tenant: company_a", "kubernetes": {"pod_name": "backend-5", "namespace_name": "pax-dev", "container_name": "backend"}}"#;
+        let raw = ok(line);
+        assert_eq!(raw.time, s("2025-10-07T16:19:05.771609Z"));
+        assert_eq!(raw.stream, s("stderr"));
+        assert_eq!(raw.log, s("INFO:app.main:Resolved tenant: company_a"));
+        assert_eq!(
+            (raw.pod, raw.namespace, raw.container),
+            (s("backend-5"), s("pax-dev"), s("backend"))
+        );
+        assert!(raw.attrs.is_empty() && !raw.open && !raw.replaced);
+        let raw = ok(line);
+        assert!(
+            matches!(raw.log, Some(Cow::Borrowed(_))),
+            "borrowed without escapes"
+        );
+    }
+
+    #[test]
+    fn python_docstring_and_messy_lines() {
+        let raw = ok(r#"{"log": "hi", "kubernetes": {"pod_name": "p"}}"#);
+        assert_eq!((raw.log, raw.pod), (s("hi"), s("p")));
+        assert_eq!(decode("{{}"), Err(Reason::InvalidJson));
+        assert_eq!(decode("null"), Err(Reason::NotAJsonObject));
+        assert_eq!(decode(r#""""#), Err(Reason::NotAJsonObject));
+        assert_eq!(decode("[1, 2, 3]"), Err(Reason::NotAJsonObject));
+        assert_eq!(decode("{]"), Err(Reason::InvalidJson));
+        assert_eq!(decode("plain text"), Err(Reason::InvalidJson));
+        assert_eq!(
+            decode(r#"{"time": "2025-10-07T16:46:00Z", "log": "ERROR:app.db:Connection fa"#),
+            Err(Reason::TruncatedJson)
+        );
+        assert_eq!(
+            decode(r#"{"log": "ERROR:a:missing", "time": }"#),
+            Err(Reason::InvalidJson)
+        );
+        assert_eq!(decode(r#"{"log":"x",}"#), Err(Reason::InvalidJson));
+        assert_eq!(decode(r#"{"log":"a"}x}"#), Err(Reason::InvalidJson));
+        assert_eq!(decode(r#"{"log":"a"}{}"#), Err(Reason::InvalidJson));
+        assert_eq!(decode("{\"log\":\"a\tb\"}"), Err(Reason::InvalidJson));
+        assert_eq!(decode(r#"{"log":NaN}"#), Err(Reason::InvalidJson));
+        assert_eq!(
+            ok(r#"{ "log": "INFO:a:space after brace", "time": "t"}"#).log,
+            s("INFO:a:space after brace")
+        );
+        assert_eq!(
+            ok(r#"{"log":"value with : } inside"}"#).log,
+            s("value with : } inside")
+        );
+        assert_eq!(ok("{}"), Raw::default());
+    }
+
+    #[test]
+    fn missing_and_null_fields_keep_the_record() {
+        let raw = ok(r#"{"time": "2025-10-07T16:00:00Z", "log": "ERROR:a:x", "kubernetes": null}"#);
+        assert_eq!((raw.log, raw.pod), (s("ERROR:a:x"), None));
+        let raw = ok(r#"{"time": null, "stream": "stderr", "kubernetes": {"pod_name": "p"}}"#);
+        assert_eq!(
+            (raw.time, raw.pod, raw.container, raw.log),
+            (None, s("p"), None, None)
+        );
+        let raw = ok(r#"{"kubernetes": {"pod_name": null}}"#);
+        assert_eq!(raw.pod, None);
+    }
+
+    #[test]
+    fn unexpected_json_types_are_kept_as_json_text() {
+        let raw = ok(r#"{"time": 1759852800, "log": {"nested": 1}, "kubernetes": "backend"}"#);
+        assert_eq!(
+            (raw.time, raw.log, raw.pod),
+            (s("1759852800"), s(r#"{"nested":1}"#), None)
+        );
+        let raw =
+            ok(r#"{"time": "2025-10-07T16:00:00Z", "log": 12345, "kubernetes": {"pod_name": 7}}"#);
+        assert_eq!((raw.log, raw.pod), (s("12345"), s("7")));
+        assert_eq!(ok(r#"{"log":[1, 2]}"#).log, s("[1,2]"));
+        assert_eq!(ok(r#"{"log":true}"#).log, s("true"));
+        assert_eq!(
+            ok(r#"{"log":{"a" : [1, {"b":null}]}}"#).log,
+            s(r#"{"a":[1,{"b":null}]}"#)
+        );
+        assert_eq!(
+            ok(r#"{"kubernetes":{"pod_name":{"x":1}}}"#).pod,
+            s(r#"{"x":1}"#)
+        );
+        assert_eq!(ok(r#"{"log":"x","kubernetes":[1]}"#).pod, None);
+    }
+
+    #[test]
+    fn escapes_and_duplicates() {
+        assert_eq!(ok(r#"{"log":"a\/b\b"}"#).log.as_deref(), Some("a/b\u{8}"));
+        assert_eq!(ok(r#"{"log":"é\u00e9\n"}"#).log.as_deref(), Some("éé\n"));
+        assert_eq!(ok(r#"{"log":"\ud83d\ude00"}"#).log.as_deref(), Some("😀"));
+        assert_eq!(ok(r#"{"\u006cog":"x"}"#).log, s("x"));
+        assert_eq!(ok(r#"{"log":"a","log":"b"}"#).log, s("a"));
+        assert_eq!(ok(r#"{"log":null,"log":"b"}"#).log, None);
+        let raw = ok(
+            r#"{ "log" : "x" , "kubernetes" : { "pod_name" : "p" , "pod_name":"q"} , "kubernetes": {"container_name": "c"}}"#,
+        );
+        assert_eq!((raw.pod, raw.container), (s("p"), None));
+        assert_eq!(ok(r#"{"kubernetes":{"pod\u005fname":"p"}}"#).pod, s("p"));
+    }
+
+    /// Defect of the old code: a lone surrogate became NUL (high) or dropped the record (low).
+    #[test]
+    fn lone_surrogates_become_replacement_characters() {
+        let raw = ok(r#"{"log":"\ud800x"}"#);
+        assert_eq!(raw.log.as_deref(), Some("\u{fffd}x"));
+        assert!(raw.replaced);
+        let raw = ok(r#"{"log":"ok","time":"\udc00"}"#);
+        assert_eq!(raw.time.as_deref(), Some("\u{fffd}"));
+        assert!(raw.replaced);
+        let raw = ok(r#"{"\ud800":"key","log":"ok"}"#);
+        assert_eq!(raw.log, s("ok"));
+        assert!(!raw.replaced, "an unused key's text is never made");
+        assert!(!ok(r#"{"log":"\ud83d\ude00"}"#).replaced);
+    }
+
+    /// Defect of the old code: a number out of f64 range in any key dropped the record.
+    #[test]
+    fn huge_numbers_keep_the_record() {
+        let raw = ok(r#"{"log":"x","a":1e999}"#);
+        assert_eq!(raw.log, s("x"));
+        assert_eq!(ok(r#"{"log":1E400}"#).log, s("1E400"));
+        let nines = "9".repeat(4301);
+        let line = format!(r#"{{"log":"x","time":{nines}}}"#);
+        let raw = ok(&line);
+        assert_eq!(
+            (raw.log, raw.time.as_deref()),
+            (s("x"), Some(nines.as_str()))
+        );
+        assert_eq!(
+            ok(&format!(r#"{{"log":"x","n":-{nines}.5e-{nines}}}"#)).log,
+            s("x")
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_invalid() {
+        let deep = |d: usize| format!(r#"{{"log":"x","a":{}{}}}"#, "[".repeat(d), "]".repeat(d));
+        assert_eq!(ok(&deep(MAX_DEPTH - 1)).log, s("x"));
+        assert_eq!(decode(&deep(MAX_DEPTH)), Err(Reason::InvalidJson));
+        assert_eq!(decode(&deep(1_000_000)), Err(Reason::InvalidJson));
+        let kube = |d: usize| {
+            format!(
+                r#"{{"kubernetes":{{"pod_name":{}1{}}}}}"#,
+                "[".repeat(d),
+                "]".repeat(d)
+            )
+        };
+        assert_eq!(
+            ok(&kube(MAX_DEPTH - 2)).pod.map(|p| p.len()),
+            Some(2 * (MAX_DEPTH - 2) + 1)
+        );
+        assert_eq!(decode(&kube(MAX_DEPTH - 1)), Err(Reason::InvalidJson));
+    }
+
+    /// Defect of the old code: `{"log":"{}"}` twice in a batch failed it (here each line stands alone).
+    #[test]
+    fn empty_object_log() {
+        for _ in 0..2 {
+            assert_eq!(ok(r#"{"log":"{}"}"#).log, s("{}"));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(text in any::<String>()) {
+            let _ = decode(&text);
+        }
+
+        #[test]
+        fn never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let _ = decode(&String::from_utf8_lossy(&bytes));
+        }
+
+        #[test]
+        fn never_panics_on_jsonish_lines(text in r#"\{("(log|time|kubernetes|pod_name|a)"|[\[\]{}:, "\\u0-9a-fnrtel.+\-]){0,30}\}?"#) {
+            let _ = decode(&text);
+        }
+
+        #[test]
+        fn serialized_records_decode_back(
+            time in proptest::option::of(any::<String>()),
+            stream in proptest::option::of("[a-z]{0,8}"),
+            log in proptest::option::of(any::<String>()),
+            pod in proptest::option::of(any::<String>()),
+            namespace in proptest::option::of(any::<String>()),
+            container in proptest::option::of(any::<String>()),
+            extra in proptest::collection::vec(("[a-z_]{1,6}", any::<i64>()), 0..4),
+            pretty in any::<bool>(),
+        ) {
+            let mut kube = serde_json::Map::new();
+            kube.insert("pod_name".into(), pod.clone().into());
+            kube.insert("namespace_name".into(), namespace.clone().into());
+            kube.insert("container_name".into(), container.clone().into());
+            let mut object = serde_json::Map::new();
+            for (k, v) in &extra {
+                object.insert(format!("x{k}"), (*v).into());
+            }
+            object.insert("time".into(), time.clone().into());
+            object.insert("stream".into(), stream.clone().into());
+            object.insert("log".into(), log.clone().into());
+            object.insert("kubernetes".into(), kube.into());
+            let value = serde_json::Value::Object(object);
+            let line = if pretty {
+                serde_json::to_string_pretty(&value).unwrap_or_default().replace('\n', " ")
+            } else {
+                serde_json::to_string(&value).unwrap_or_default()
+            };
+            let raw = decode(&line).map(Raw::into_owned);
+            let own = |v: &Option<String>| v.clone().map(Cow::Owned);
+            prop_assert_eq!(raw, Ok(Raw {
+                time: own(&time),
+                stream: own(&stream),
+                log: own(&log),
+                namespace: own(&namespace),
+                pod: own(&pod),
+                container: own(&container),
+                ..Raw::default()
+            }));
+        }
+    }
 }

@@ -86,7 +86,11 @@ pub struct Format {
 
 impl Format {
     pub fn new(kind: Kind, mapping: &[(String, String)], year: i32) -> Result<Format, String> {
-        Ok(Format { kind, json: JsonLines::new(mapping)?, year })
+        Ok(Format {
+            kind,
+            json: JsonLines::new(mapping)?,
+            year,
+        })
     }
 
     pub fn strip(&self) -> &'static [char] {
@@ -107,7 +111,10 @@ impl Format {
 
     /// Whether a `log` that is a JSON object is unwrapped into level, message and fields.
     pub fn embedded_json(&self) -> bool {
-        matches!(self.kind, Kind::CloudWatch | Kind::Docker | Kind::Cri | Kind::Text)
+        matches!(
+            self.kind,
+            Kind::CloudWatch | Kind::Docker | Kind::Cri | Kind::Text
+        )
     }
 
     /// For [`Merge::Lines`]: whether a (stripped, non-blank) line continues the record before it.
