@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -30,7 +31,12 @@ import polars as pl
 from logframe.schema import LEVEL_DTYPE, LEVELS
 
 _PLACES = ("namespace", "pod", "container")
-_LEVEL_DOMAIN = pl.DataFrame({"level": pl.Series([*LEVELS, None], dtype=LEVEL_DTYPE)})
+
+
+@functools.cache
+def _level_domain() -> pl.DataFrame:
+    """Every value a level can take (made on first use: building a frame pages in Polars code)."""
+    return pl.DataFrame({"level": pl.Series([*LEVELS, None], dtype=LEVEL_DTYPE)})
 
 
 def _node(expr: pl.Expr) -> dict[str, Any]:
@@ -120,7 +126,7 @@ def pushable(predicate: pl.Expr | None) -> dict[str, Any]:
         try:
             roots = term.meta.root_names()
             if roots == ["level"]:
-                passing = _LEVEL_DOMAIN.filter(term)["level"].to_list()
+                passing = _level_domain().filter(term)["level"].to_list()
                 levels = [v for v in out.get("levels", [*LEVELS, None]) if v in passing]
                 out["levels"] = levels
             elif len(roots) == 1 and roots[0] in _PLACES:

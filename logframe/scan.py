@@ -40,7 +40,7 @@ from polars.io.plugins import register_io_source
 from logframe import _native
 from logframe.errors import FormatError, SourceError
 from logframe.pushdown import pushable
-from logframe.schema import LEVEL_DTYPE, SCHEMA
+from logframe.schema import SCHEMA
 from logframe.sources import Source, expand
 from logframe.sources import files as _files
 
@@ -244,16 +244,13 @@ class Pass:
             count_nulls=self._count_nulls,
         )
         remaining = self._n_rows
-        level = "level" in self._columns
         try:
             for batch, read in scanner:
                 if scan.on_read is not None and read:
                     scan.on_read(read)
                 if batch is None:
                     continue
-                frame = pl.DataFrame(batch)
-                if level:
-                    frame = frame.with_columns(pl.col("level").cast(LEVEL_DTYPE))
+                frame = pl.DataFrame(batch)  # zero-copy; the level arrives as the level Enum
                 if self._predicate is not None:
                     frame = frame.filter(self._predicate)
                 if remaining is not None:

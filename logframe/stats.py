@@ -67,18 +67,25 @@ def summary(lf: pl.LazyFrame) -> dict[str, Any]:
         .agg(n=pl.len(), start=pl.col("timestamp").min(), end=pl.col("timestamp").max())
         .collect(engine="streaming")
     )
-    by_level = {str(k): int(v) for k, v in groups.group_by("level").agg(pl.col("n").sum()).iter_rows()}
+    # The groups are few (levels x containers): added up in Python, with no further Polars kernels
+    # (each one pages in more of Polars' code, which is most of the peak memory).
+    by_level: dict[str | None, int] = {}
+    by_container: dict[str | None, int] = {}
+    starts, ends = [], []
+    for level, container, n, start, end in groups.iter_rows():
+        by_level[level] = by_level.get(level, 0) + n
+        by_container[container] = by_container.get(container, 0) + n
+        starts += [start] if start is not None else []
+        ends += [end] if end is not None else []
     ordered = {lvl: by_level[lvl] for lvl in LEVELS if lvl in by_level}
-    if "None" in by_level:
-        ordered[UNKNOWN_LEVEL] = by_level["None"]
-    by_container = (
-        groups.group_by("container").agg(pl.col("n").sum()).sort(["n", "container"], descending=[True, False])
-    )
+    if None in by_level:
+        ordered[UNKNOWN_LEVEL] = by_level[None]
+    containers = sorted(by_container.items(), key=lambda kv: (-kv[1], kv[0] is None, kv[0] or ""))
     return {
-        "total": int(groups["n"].sum()),
+        "total": sum(by_level.values()),
         "by_level": ordered,
-        "by_container": {(c if c is not None else UNKNOWN): int(n) for c, n in by_container.iter_rows()},
-        "time_range": {"start": iso_z(groups["start"].min()), "end": iso_z(groups["end"].max())},  # type: ignore[arg-type]
+        "by_container": {(c if c is not None else UNKNOWN): n for c, n in containers},
+        "time_range": {"start": iso_z(min(starts, default=None)), "end": iso_z(max(ends, default=None))},
     }
 
 

@@ -70,3 +70,70 @@ def test_gzip_is_told_by_its_magic_bytes_not_its_name(write: Writer) -> None:
     logs = logframe.scan(path)
     assert logs.collect()["message"].to_list() == ["zipped"]
     assert logs.report()["sources"][0]["compression"] == "gzip"
+
+
+# -- defects of the Polars-expression parsers that the decoder must not carry over -------------------
+
+
+def test_a_record_depends_on_its_own_line_only(write: Writer) -> None:
+    alone = logframe.scan(write(['{"message":"m"}']), format="json").collect()
+    mixed = logframe.scan(write(['{"message":"m"}', '{"message":"n","tags":[1]}']), format="json").collect()
+    assert mixed.head(1).drop("source").equals(alone.drop("source"))
+    assert mixed["fields"].to_list() == [[], [{"key": "tags", "value": "[1]"}]]
+
+
+@pytest.mark.parametrize("time", ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "1600-01-01T00:00:00Z"])
+def test_out_of_range_times_are_null_and_counted_not_wrapped(write: Writer, time: str) -> None:
+    logs = logframe.scan(write([record("INFO:a:x", time=time), record("INFO:a:y")]))
+    assert logs.collect()["timestamp"].null_count() == 1
+    report = logs.report()
+    assert (report["null_timestamp"], report["timestamp_out_of_range"]) == (1, 1)
+
+
+def test_lines_that_killed_the_old_scan_are_kept(write: Writer) -> None:
+    lines = ['{"log":"x","time":' + "9" * 4301 + "}", '{"log":"{}"}', '{"log":"{}"}', '{"log":"ok","big":1e999}']
+    df = logframe.scan(write(lines), format="cloudwatch").collect()
+    assert df["message"].to_list() == ["x", "{}", "{}", "ok"]
+    assert df["timestamp"].null_count() == 4
+
+
+def test_lone_surrogates_become_replacement_characters_counted(write: Writer) -> None:
+    logs = logframe.scan(write(['{"log": "A\\ud800B"}', '{"log": "\\udc00", "time": "2025-10-07T16:00:00Z"}']))
+    assert logs.collect()["message"].to_list() == ["A\ufffdB", "\ufffd"]
+    assert logs.report()["replaced_surrogates"] == 2
+
+
+def test_the_line_cap_is_exact(write: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from logframe.sources import files
+
+    monkeypatch.setattr(files, "MAX_LINE", 100)
+    monkeypatch.setattr(files, "CHUNK_SIZE", 4096)
+    at_cap = record("INFO:a:" + "x" * (100 - len(record("INFO:a:"))))
+    over = record("INFO:a:" + "x" * (101 - len(record("INFO:a:"))))
+    assert (len(at_cap), len(over)) == (100, 101)
+    logs = logframe.scan(write([at_cap, over]))
+    assert logs.collect()["line"].to_list() == [1]
+    assert logs.report()["skipped"] == {"line_too_long": 1}
+
+
+def test_a_truncated_zstd_file_is_reported_as_damaged(tmp_path: Path) -> None:
+    zstandard = pytest.importorskip("zstandard")
+    body = "".join(record(f"INFO:a:{i}") + "\n" for i in range(5000)).encode()
+    (tmp_path / "cut.log.zst").write_bytes(zstandard.ZstdCompressor().compress(body)[:-100])
+    (tmp_path / "empty.log.bz2").write_bytes(b"")
+    logs = logframe.scan(tmp_path, format="cloudwatch")
+    report = logs.report()
+    assert [Path(d["source"]).name for d in report["damaged"]] == ["cut.log.zst"]
+    assert 0 < report["records"] < 5000
+
+
+def test_a_source_gone_before_reading_is_skipped_and_reported(tmp_path: Path) -> None:
+    (tmp_path / "a.log").write_text(record("INFO:a:one") + "\n")
+    gone = tmp_path / "b.log"
+    gone.write_text(record("INFO:a:two") + "\n")
+    logs = logframe.scan(tmp_path, format="cloudwatch")
+    gone.unlink()  # rotated away between the scan and the read
+    assert logs.collect()["message"].to_list() == ["one"]
+    damaged = logs.report()["damaged"]
+    assert [Path(d["source"]).name for d in damaged] == ["b.log"]
+    assert "cannot read" in damaged[0]["error"]

@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from logframe import QueryError
-from logframe import _native
+from logframe import QueryError, _native
 from logframe.timestamps import iso_z, to_utc
 
 UTC = dt.UTC

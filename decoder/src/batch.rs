@@ -2,12 +2,18 @@
 //!
 //! Only the columns a pass asks for are built. Strings are `Utf8View` (Polars' own string layout, so
 //! nothing is converted on the way in), `fields` a `LargeList<Struct<key, value>>`, `timestamp`
-//! nanoseconds in UTC, `level` text (Python casts it to the level enum).
+//! nanoseconds in UTC, `level` the codes of Polars' level `Enum` (a dictionary of the five levels, with
+//! the field metadata by which Polars knows an `Enum`), so it arrives typed, one byte a row.
 
 use std::sync::Arc;
 
-use arrow_array::builder::{Int64Builder, StringViewBuilder, TimestampNanosecondBuilder};
-use arrow_array::{ArrayRef, LargeListArray, RecordBatch, StructArray};
+use arrow_array::builder::{
+    Int64Builder, StringViewBuilder, TimestampNanosecondBuilder, UInt8Builder,
+};
+use arrow_array::types::UInt8Type;
+use arrow_array::{
+    ArrayRef, DictionaryArray, LargeListArray, RecordBatch, StringViewArray, StructArray,
+};
 use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{DataType, Field as ArrowField, Fields, Schema, TimeUnit};
 
@@ -67,8 +73,31 @@ fn field_struct() -> Fields {
     ])
 }
 
+/// The level names in the form of Polars' `Enum` field metadata (`5;DEBUG4;INFO...`).
+fn enum_metadata() -> String {
+    Level::ALL
+        .iter()
+        .map(|l| format!("{};{}", l.as_str().len(), l.as_str()))
+        .collect()
+}
+
+fn level_type() -> DataType {
+    DataType::Dictionary(Box::new(DataType::UInt8), Box::new(DataType::Utf8View))
+}
+
+fn arrow_field(column: &str) -> ArrowField {
+    let field = ArrowField::new(column, data_type(column), true);
+    if column == "level" {
+        let metadata =
+            std::collections::HashMap::from([("_PL_ENUM_VALUES2".to_string(), enum_metadata())]);
+        return field.with_dict_is_ordered(true).with_metadata(metadata);
+    }
+    field
+}
+
 fn data_type(column: &str) -> DataType {
     match column {
+        "level" => level_type(),
         "timestamp" => DataType::Timestamp(TimeUnit::Nanosecond, Some("UTC".into())),
         "fields" => DataType::LargeList(Arc::new(ArrowField::new(
             "item",
@@ -101,7 +130,8 @@ pub struct BatchBuilder {
     source: String,
     rows: usize,
     timestamp: TimestampNanosecondBuilder,
-    strings: Vec<StringViewBuilder>, // level, component, message, namespace, pod, container, stream, source
+    level: UInt8Builder,
+    strings: Vec<StringViewBuilder>, // (unused: level), component, message, namespace, pod, container, stream, source
     keys: StringViewBuilder,
     values: StringViewBuilder,
     offsets: Vec<i64>,
@@ -115,6 +145,7 @@ impl BatchBuilder {
             source: source.to_string(),
             rows: 0,
             timestamp: TimestampNanosecondBuilder::new().with_timezone("UTC"),
+            level: UInt8Builder::new(),
             strings: (0..8).map(|_| StringViewBuilder::new()).collect(),
             keys: StringViewBuilder::new(),
             values: StringViewBuilder::new(),
@@ -138,8 +169,11 @@ impl BatchBuilder {
         if c[0] {
             self.timestamp.append_option(row.timestamp);
         }
+        if c[1] {
+            self.level.append_option(row.level.map(|l| l as u8));
+        }
         let texts = [
-            row.level.map(Level::as_str),
+            None,
             row.component,
             row.message,
             row.namespace,
@@ -147,7 +181,7 @@ impl BatchBuilder {
             row.container,
             row.stream,
         ];
-        for (i, text) in texts.into_iter().enumerate() {
+        for (i, text) in texts.into_iter().enumerate().skip(1) {
             if c[i + 1] {
                 self.strings[i].append_option(text);
             }
@@ -180,7 +214,15 @@ impl BatchBuilder {
             }
             let array: ArrayRef = match i {
                 0 => Arc::new(self.timestamp.finish()),
-                1..=7 => Arc::new(self.strings[i - 1].finish()),
+                1 => {
+                    let names =
+                        StringViewArray::from_iter_values(Level::ALL.iter().map(|l| l.as_str()));
+                    Arc::new(DictionaryArray::<UInt8Type>::try_new(
+                        self.level.finish(),
+                        Arc::new(names),
+                    )?)
+                }
+                2..=7 => Arc::new(self.strings[i - 1].finish()),
                 8 => {
                     let keys = Arc::new(self.keys.finish()) as ArrayRef;
                     let values = Arc::new(self.values.finish()) as ArrayRef;
@@ -201,7 +243,7 @@ impl BatchBuilder {
                 9 => Arc::new(self.strings[7].finish()),
                 _ => Arc::new(self.line.finish()),
             };
-            fields.push(ArrowField::new(*name, data_type(name), true));
+            fields.push(arrow_field(name));
             arrays.push(array);
         }
         let rows = std::mem::take(&mut self.rows);

@@ -52,11 +52,22 @@ impl Plan {
     }
 }
 
-/// Iterate the lines of `data` (the last may lack its newline); a trailing newline ends the last line.
-fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let body = data.strip_suffix(b"\n").unwrap_or(data);
-    let empty = data.is_empty();
-    body.split(|&b| b == b'\n').filter(move |_| !empty)
+/// The byte ranges of the lines of `data` (the last may lack its newline; a trailing newline ends
+/// the last line rather than starting an empty one).
+fn lines(data: &[u8]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', data)
+        .map(move |end| {
+            let range = start..end;
+            start = end + 1;
+            range
+        })
+        .chain(
+            std::iter::once_with(move || data.len()).filter_map(move |len| {
+                let last = data.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                (last < len).then_some(last..len)
+            }),
+        )
 }
 
 /// Decode the lines of one chunk, numbered from `first_line`.
@@ -79,13 +90,18 @@ pub fn decode_chunk(
     let mut group_line = 0u64;
     let mut group_lines = 0u64;
     let mut piece: Option<(Raw<'static>, u64)> = None; // Merge::Pieces: the open record and its line
-    for (line, bytes) in (first_line..).zip(lines(data)) {
+                                                       // One validation of the whole chunk; only a chunk with invalid UTF-8 is repaired line by line.
+    let valid = std::str::from_utf8(data).ok();
+    for (line, range) in (first_line..).zip(lines(data)) {
         out.counts.lines += 1;
-        if bytes.len() > plan.max_line {
+        if range.len() > plan.max_line {
             out.counts.skip(Reason::LineTooLong, line, "");
             continue;
         }
-        let decoded: Cow<str> = String::from_utf8_lossy(bytes);
+        let decoded: Cow<str> = match valid.and_then(|text| text.get(range.clone())) {
+            Some(text) => Cow::Borrowed(text),
+            None => String::from_utf8_lossy(&data[range]),
+        };
         if matches!(decoded, Cow::Owned(_)) {
             out.counts.invalid_utf8 += 1;
         }

@@ -41,11 +41,7 @@ pub fn parse_fields<'a>(text: &'a str, out: &mut Vec<Field<'a>>) {
     // `from`: where to look for the next `=`.
     let mut floor = 0;
     let mut from = 0;
-    while let Some(found) = bytes
-        .get(from..)
-        .and_then(|rest| memchr::memchr(b'=', rest))
-    {
-        let eq = from + found;
+    while let Some(eq) = find_byte(bytes, from, b'=') {
         from = eq + 1;
         let Some(start) = key_start(text, floor, eq) else {
             continue;
@@ -60,18 +56,56 @@ pub fn parse_fields<'a>(text: &'a str, out: &mut Vec<Field<'a>>) {
     }
 }
 
+/// The offset of the first `needle` at or after `from`: eight bytes at a time (log lines are short,
+/// where `memchr`'s set-up costs more than it saves).
+pub(crate) fn find_byte(bytes: &[u8], from: usize, needle: u8) -> Option<usize> {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let hay = bytes.get(from..)?;
+    let pattern = LOW.wrapping_mul(u64::from(needle));
+    let mut chunks = hay.chunks_exact(8);
+    let mut offset = from;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ pattern;
+        // The lowest byte of `x` that is zero sets the lowest flagged bit (higher ones may be false).
+        let zero = x.wrapping_sub(LOW) & !x & HIGH;
+        if zero != 0 {
+            return Some(offset + (zero.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == needle)
+        .map(|i| offset + i)
+}
+
 /// Where the key that ends at `eq` (an `=`) starts, if one does: the run of key characters before
 /// `eq`, starting with a first-key character, at the start of the text or after whitespace at or
 /// after `floor`.
 fn key_start(text: &str, floor: usize, eq: usize) -> Option<usize> {
     let head = text.get(floor..eq)?;
-    let mut start = head.len();
+    let bytes = head.as_bytes();
+    // Walk back over key characters: bytes for ASCII, decoded characters otherwise.
+    let mut start = bytes.len();
     let mut first = None;
-    for (i, c) in head.char_indices().rev() {
-        if !is_key_char(c) {
-            break;
-        }
-        start = i;
+    while let Some(&b) = bytes.get(start.wrapping_sub(1)) {
+        let c = if b < 0x80 {
+            if !ASCII_KEY[usize::from(b)] {
+                break;
+            }
+            char::from(b)
+        } else {
+            let c = head.get(..start)?.chars().next_back()?;
+            if !is_key_char(c) {
+                break;
+            }
+            c
+        };
+        start -= c.len_utf8();
         first = Some(c);
     }
     if !is_key_start(first?) {
@@ -81,8 +115,11 @@ fn key_start(text: &str, floor: usize, eq: usize) -> Option<usize> {
         // The run reaches `floor`: a key there starts the text, or has no whitespace of its own.
         return (floor == 0).then_some(0);
     }
-    let before = head.get(..start)?.chars().next_back()?;
-    before.is_whitespace().then_some(floor + start)
+    let before = match bytes.get(start - 1) {
+        Some(&b) if b < 0x80 => is_ascii_space(b),
+        _ => head.get(..start)?.chars().next_back()?.is_whitespace(),
+    };
+    before.then_some(floor + start)
 }
 
 /// The value starting at byte `at` (just after `=`), unquoted, and the byte where its match ends.
@@ -149,6 +186,11 @@ pub(crate) fn bare_end(text: &str, from: usize) -> usize {
     bytes.len()
 }
 
+/// Whether an ASCII byte is `\s` (space, `\t`, `\n`, `\x0b`, `\x0c`, `\r`); false for other bytes.
+pub(crate) fn is_ascii_space(b: u8) -> bool {
+    ASCII_SPACE.get(usize::from(b)).copied().unwrap_or(false)
+}
+
 /// A bare value without one trailing `,` or `;`.
 pub(crate) fn drop_separator(bare: &str) -> &str {
     bare.strip_suffix([',', ';']).unwrap_or(bare)
@@ -206,26 +248,42 @@ const ASCII_KEY: [bool; 128] = {
     table
 };
 
-/// A set of characters as sorted, disjoint, inclusive ranges.
-struct Class(Box<[(char, char)]>);
+/// A set of characters: a bitmap of the Basic Multilingual Plane, sorted ranges above it.
+struct Class {
+    bmp: Box<[u64]>,
+    ranges: Box<[(char, char)]>,
+}
 
 impl Class {
     /// The class of a bracket expression, with the Unicode tables of the regex crate itself.
     fn of(pattern: &str) -> Class {
         use regex_syntax::hir::{Class as HirClass, HirKind};
-        let ranges = match regex_syntax::parse(pattern).map(|hir| hir.into_kind()) {
-            Ok(HirKind::Class(HirClass::Unicode(class))) => class
-                .ranges()
-                .iter()
-                .map(|r| (r.start(), r.end()))
-                .collect(),
-            _ => Box::default(),
-        };
-        Class(ranges)
+        let ranges: Box<[(char, char)]> =
+            match regex_syntax::parse(pattern).map(|hir| hir.into_kind()) {
+                Ok(HirKind::Class(HirClass::Unicode(class))) => class
+                    .ranges()
+                    .iter()
+                    .map(|r| (r.start(), r.end()))
+                    .collect(),
+                _ => Box::default(),
+            };
+        let mut bmp = vec![0u64; 0x10000 / 64].into_boxed_slice();
+        for &(lo, hi) in ranges.iter() {
+            for c in u32::from(lo)..=u32::from(hi).min(0xFFFF) {
+                if let Some(word) = bmp.get_mut((c / 64) as usize) {
+                    *word |= 1 << (c % 64);
+                }
+            }
+        }
+        Class { bmp, ranges }
     }
 
     fn contains(&self, c: char) -> bool {
-        self.0
+        let c32 = u32::from(c);
+        if let Some(word) = self.bmp.get((c32 / 64) as usize) {
+            return word & (1 << (c32 % 64)) != 0;
+        }
+        self.ranges
             .binary_search_by(|&(lo, hi)| {
                 if hi < c {
                     std::cmp::Ordering::Less
@@ -375,11 +433,23 @@ mod tests {
 
     #[test]
     fn unicode_classes_come_from_the_regex_tables() {
-        assert!(!KEY_START.0.is_empty() && !KEY.0.is_empty());
+        assert!(!KEY_START.ranges.is_empty() && !KEY.ranges.is_empty());
         assert!(is_key_start('é') && is_key_start('環') && is_key_start('🔥') && is_key_start('٣'));
         assert!(!is_key_start('\u{301}') && is_key_char('\u{301}'));
         assert!(!is_key_start('.') && is_key_char('.') && is_key_char('-') && !is_key_char('='));
         assert!(!is_key_char('\u{3000}') && !is_key_char('«') && !is_key_char('€'));
+    }
+
+    #[test]
+    fn classes_agree_with_the_regex_crate() {
+        let start = regex::Regex::new(r"^[\p{L}\p{N}\p{So}_]$").expect("regex");
+        let rest = regex::Regex::new(r"^[\p{L}\p{N}\p{M}\p{So}_.\-]$").expect("regex");
+        for c in (0..0x11_0000u32).step_by(7).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let text = c.encode_utf8(&mut buf);
+            assert_eq!(is_key_start(c), start.is_match(text), "{c:?}");
+            assert_eq!(is_key_char(c), rest.is_match(text), "{c:?}");
+        }
     }
 
     /// A key the grammar reads as one: ASCII or any script, never one ending in a separator.
@@ -408,6 +478,12 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn find_byte_finds_the_first(bytes in prop::collection::vec(prop_oneof![Just(b'='), any::<u8>()], 0..40), from in 0usize..45) {
+            let naive = bytes.get(from..).and_then(|rest| rest.iter().position(|&b| b == b'=')).map(|i| from + i);
+            prop_assert_eq!(find_byte(&bytes, from, b'='), naive);
+        }
+
         #[test]
         fn arbitrary_text_never_panics(text in any::<String>()) {
             let mut out = Vec::new();

@@ -29,11 +29,17 @@ const PY_DEPTH: usize = 992;
 /// The JSON type of a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// `"..."`
     String,
+    /// `-1.5e3`
     Number,
+    /// `true` or `false`
     Bool,
+    /// `null`
     Null,
+    /// `{...}`
     Object,
+    /// `[...]`
     Array,
 }
 
@@ -295,15 +301,6 @@ impl<'a> Key<'a> {
     /// The key with its escapes undone (borrowed when it has none).
     pub fn name(&self, replaced: &mut bool) -> Cow<'a, str> {
         unescape(self.text, self.escaped, replaced)
-    }
-
-    /// Whether the key is `name` (a key with escapes is unescaped to compare).
-    pub fn is(&self, name: &str) -> bool {
-        if self.escaped {
-            unescape(self.text, true, &mut false) == name
-        } else {
-            self.text == name
-        }
     }
 }
 
@@ -859,6 +856,21 @@ mod tests {
             let mut replaced = false;
             let _ = unescape(&text, true, &mut replaced);
             let _ = compact(&text, &mut replaced);
+        }
+
+        /// The scanner accepts exactly what serde_json's validating `IgnoredAny` accepts (both take
+        /// lone surrogate escapes and do not range-check numbers).
+        #[test]
+        fn validation_agrees_with_serde_json(text in r#"\{?([\[\]{}":, \t]|"[a-z\\u0-9é]{0,4}"|-?[0-9.eE+\-]{1,4}|true|nul|null|false|\\u[0-9a-fd]{0,4}){0,12}"#) {
+            let serde = serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok();
+            let mut scanner = Scanner::new(&text);
+            scanner.ws();
+            let ours = scanner.value(0, MAX_DEPTH).is_ok() && {
+                scanner.ws();
+                scanner.at_end()
+            };
+            prop_assert_eq!(ours, serde, "{}", text);
+            prop_assert_eq!(is_object(&text), serde && text.trim_start().starts_with('{'));
         }
 
         #[test]

@@ -35,7 +35,7 @@ pub enum TimeError {
 /// What one spelling made of a text: `None` when it does not read it.
 type Reading = Option<Result<i64, TimeError>>;
 
-const NANOS_PER_SECOND: i128 = 1_000_000_000;
+const NANOS_PER_SECOND: i64 = 1_000_000_000;
 /// Canonical ISO texts up to this length are built on the stack.
 const STACK: usize = 48;
 
@@ -49,7 +49,13 @@ const STACK: usize = 48;
 /// assert_eq!(parse_timestamp("0001-01-01T00:00:00Z"), Err(TimeError::OutOfRange));
 /// ```
 pub fn parse_timestamp(text: &str) -> Result<i64, TimeError> {
-    let text = text.trim();
+    let bytes = text.as_bytes();
+    let plain = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x80);
+    let text = if plain(bytes.first()) && plain(bytes.last()) {
+        text
+    } else {
+        text.trim()
+    };
     let first = match text.as_bytes().first() {
         Some(&b) => b,
         None => return Err(TimeError::Unreadable),
@@ -66,7 +72,11 @@ pub fn parse_timestamp(text: &str) -> Result<i64, TimeError> {
 
 // -- ISO 8601 ---------------------------------------------------------------------------------------
 
+#[inline(always)]
 fn iso(text: &str) -> Reading {
+    if let Some(reading) = iso_common(text.as_bytes()) {
+        return Some(reading);
+    }
     // `%Y` is followed by a literal `-`: a text without one is no ISO time (saves the rewrite).
     memchr::memchr(b'-', text.as_bytes())?;
     if text.is_ascii() && text.len() <= STACK {
@@ -78,6 +88,100 @@ fn iso(text: &str) -> Reading {
         iso_canonical(&canonical_any(text))
     }
 }
+
+/// The common spelling `YYYY-MM-DD[Tt ]HH:MM:SS[.,]f*[Zz|±HH|±HHMM|±HH:MM]` read in place, when it is
+/// a valid time; `None` for anything else, which the general reader then decides. On what it
+/// accepts it gives what the general reader gives (the rewrite changes nothing there but `t`, `z`
+/// and `,`, which it reads as `T`, `Z` and `.`).
+#[inline(always)]
+fn iso_common(b: &[u8]) -> Reading {
+    let (head, tail) = b.split_first_chunk::<19>()?;
+    let &[y1, y2, y3, y4, dash1, mo1, mo2, dash2, d1, d2, t, h1, h2, colon1, mi1, mi2, colon2, s1, s2] =
+        head;
+    if dash1 != b'-'
+        || dash2 != b'-'
+        || colon1 != b':'
+        || colon2 != b':'
+        || !matches!(t, b'T' | b't' | b' ')
+    {
+        return None;
+    }
+    let digits =
+        [y1, y2, y3, y4, mo1, mo2, d1, d2, h1, h2, mi1, mi2, s1, s2].map(|c| c.wrapping_sub(b'0'));
+    if digits.iter().any(|&d| d > 9) {
+        return None;
+    }
+    let [y1, y2, y3, y4, mo1, mo2, d1, d2, h1, h2, mi1, mi2, s1, s2] = digits.map(i64::from);
+    let year = y1 * 1000 + y2 * 100 + y3 * 10 + y4;
+    let (month, day) = (mo1 * 10 + mo2, d1 * 10 + d2);
+    let (hour, minute, second) = (h1 * 10 + h2, mi1 * 10 + mi2, s1 * 10 + s2);
+    let (nano, zone) = match tail.split_first() {
+        Some((b'.' | b',', fraction)) => {
+            let (mut nano, mut count) = (0, 0);
+            while let Some(&c) = fraction.get(count) {
+                let d = c.wrapping_sub(b'0');
+                if d > 9 {
+                    break;
+                }
+                if count < 9 {
+                    nano = nano * 10 + i64::from(d);
+                }
+                count += 1;
+            }
+            match count {
+                0 => return None,
+                1..=8 => nano *= POWERS_OF_TEN[9 - count],
+                _ => {}
+            }
+            (nano, fraction.get(count..)?)
+        }
+        _ => (0, tail),
+    };
+    let (sign, zone) = match zone {
+        [] | [b'Z' | b'z'] => {
+            return instant(Date::new(year, month, day)?, hour, minute, second, nano, 0)
+        }
+        [sign @ (b'+' | b'-'), zone @ ..] => (*sign, zone),
+        _ => return None,
+    };
+    let [h1, h2, m1, m2] = match *zone {
+        [h1, h2] => [h1, h2, b'0', b'0'],
+        [h1, h2, m1, m2] | [h1, h2, b':', m1, m2] => [h1, h2, m1, m2],
+        _ => return None,
+    }
+    .map(|c| c.wrapping_sub(b'0'));
+    // chrono: minutes below 60 (a first digit up to 5), and an offset below 24 hours.
+    if h1 > 9 || h2 > 9 || m1 > 5 || m2 > 9 {
+        return None;
+    }
+    let seconds = i64::from(h1 * 10 + h2) * 3600 + i64::from(m1 * 10 + m2) * 60;
+    if seconds >= 86_400 {
+        return None;
+    }
+    let offset = if sign == b'-' { -seconds } else { seconds };
+    instant(
+        Date::new(year, month, day)?,
+        hour,
+        minute,
+        second,
+        nano,
+        offset,
+    )
+}
+
+/// `POWERS_OF_TEN[n]` is 10^n.
+const POWERS_OF_TEN: [i64; 10] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+];
 
 /// The canonical rewrite of an ASCII text (see the module doc) into `buf`; returns its length.
 fn canonical_ascii(bytes: &[u8], buf: &mut [u8; STACK]) -> usize {
@@ -226,15 +330,15 @@ fn javascript(text: &str) -> Reading {
         None => core,
     };
     let (s, weekday) = weekday(core)?;
-    let (s, month) = month_name(s.trim_start())?;
-    let (s, day) = number(s.trim_start(), 2)?;
-    let (s, year) = year(s.trim_start())?;
-    let (s, hour) = number(s.trim_start(), 2)?;
+    let (s, month) = month_name(skip_space(s))?;
+    let (s, day) = number(s, 2)?;
+    let (s, year) = year(s)?;
+    let (s, hour) = number(s, 2)?;
     let s = s.strip_prefix(':')?;
     let (s, minute) = number(s, 2)?;
     let s = s.strip_prefix(':')?;
     let (s, second) = number(s, 2)?;
-    let s = s.trim_start().strip_prefix("GMT")?;
+    let s = skip_space(s).strip_prefix("GMT")?;
     let (s, offset) = offset(s, false)?;
     if !s.is_empty() {
         return None;
@@ -281,18 +385,36 @@ fn three_letters(s: &str) -> Option<([u8; 3], &str)> {
 
 // -- the pieces of chrono's strptime ----------------------------------------------------------------
 
+/// `str::trim_start`, with a shortcut for the usual case of no whitespace.
+fn skip_space(s: &str) -> &str {
+    match s.as_bytes().first() {
+        Some(&b) if b > b' ' && b < 0x80 => s,
+        _ => s.trim_start(),
+    }
+}
+
+/// The value of the run of at most `width` ASCII digits at the start of `s` (saturating) and its
+/// length.
+fn digits(s: &str, width: usize) -> (i64, usize) {
+    let mut value = 0i64;
+    let mut count = 0;
+    for &b in s.as_bytes() {
+        if count == width || !b.is_ascii_digit() {
+            break;
+        }
+        value = value.saturating_mul(10).saturating_add(i64::from(b - b'0'));
+        count += 1;
+    }
+    (value, count)
+}
+
 /// Leading whitespace, then 1 to `width` ASCII digits.
 fn number(s: &str, width: usize) -> Option<(&str, i64)> {
-    let s = s.trim_start();
-    let digits = s.bytes().take(width).take_while(u8::is_ascii_digit).count();
-    if digits == 0 {
-        return None;
+    let s = skip_space(s);
+    match digits(s, width) {
+        (_, 0) => None,
+        (value, count) => Some((s.get(count..)?, value)),
     }
-    let value = s
-        .bytes()
-        .take(digits)
-        .fold(0i64, |n, b| n * 10 + i64::from(b - b'0'));
-    Some((s.get(digits..)?, value))
 }
 
 /// `%Y`: leading whitespace, then 1 to 4 digits, or any number of digits behind `+` or `-`.
@@ -300,47 +422,39 @@ fn number(s: &str, width: usize) -> Option<(&str, i64)> {
 /// Years too large for chrono are kept as a year that is out of range (saturated), so that the text
 /// still has to be a well-formed time to count as one.
 fn year(s: &str) -> Option<(&str, i64)> {
-    let s = s.trim_start();
+    let s = skip_space(s);
     let (negative, body, width) = match s.as_bytes().first() {
         Some(b'-') => (true, s.get(1..)?, usize::MAX),
         Some(b'+') => (false, s.get(1..)?, usize::MAX),
         _ => (false, s, 4),
     };
-    let digits = body
-        .bytes()
-        .take(width)
-        .take_while(u8::is_ascii_digit)
-        .count();
-    if digits == 0 {
-        return None;
+    match digits(body, width) {
+        (_, 0) => None,
+        (value, count) => {
+            let value = value.min(1_000_000_000);
+            Some((body.get(count..)?, if negative { -value } else { value }))
+        }
     }
-    let value = body
-        .bytes()
-        .take(digits)
-        .fold(0i64, |n, b| {
-            n.saturating_mul(10).saturating_add(i64::from(b - b'0'))
-        })
-        .min(1_000_000_000);
-    Some((body.get(digits..)?, if negative { -value } else { value }))
 }
 
 /// `%.f`: nothing, or `.` and 1 to 9 digits as nanoseconds (more digits are skipped).
 fn fraction(s: &str) -> Option<(&str, i64)> {
-    let Some(digits) = s.strip_prefix('.') else {
+    let Some(rest) = s.strip_prefix('.') else {
         return Some((s, 0));
     };
-    let count = digits.bytes().take_while(u8::is_ascii_digit).count();
+    let (mut nano, count) = digits(rest, 9);
     if count == 0 {
         return None;
     }
-    let mut nano = digits
-        .bytes()
-        .take(count.min(9))
-        .fold(0i64, |n, b| n * 10 + i64::from(b - b'0'));
     for _ in count..9 {
         nano *= 10;
     }
-    Some((digits.get(count..)?, nano))
+    let skipped = rest
+        .as_bytes()
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    Some((rest.get(skipped..)?, nano))
 }
 
 /// A UTC offset in seconds: `%#z` (`permissive`: also `Z`, and the minutes may be missing) or `%z`.
@@ -348,7 +462,7 @@ fn fraction(s: &str) -> Option<(&str, i64)> {
 /// Leading whitespace; a sign (`+`, `-` or U+2212); two digits of hours; any colons or whitespace;
 /// two digits of minutes (below 60). The offset must be below 24 hours.
 fn offset(s: &str, permissive: bool) -> Option<(&str, i64)> {
-    let s = s.trim_start();
+    let s = skip_space(s);
     if permissive {
         if let Some(rest) = s.strip_prefix(['Z', 'z']) {
             return Some((rest, 0));
@@ -395,13 +509,14 @@ struct Date {
 
 impl Date {
     /// The date, or `None` when there is no such day (Feb 30, month 13).
+    #[inline(always)]
     fn new(year: i64, month: i64, day: i64) -> Option<Date> {
         let leap =
-            year.rem_euclid(4) == 0 && (year.rem_euclid(100) != 0 || year.rem_euclid(400) == 0);
+            || year.rem_euclid(4) == 0 && (year.rem_euclid(100) != 0 || year.rem_euclid(400) == 0);
         let last = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
+            2 if leap() => 29,
             2 => 28,
             _ => return None,
         };
@@ -411,6 +526,7 @@ impl Date {
     }
 
     /// Days since 1970-01-01, for the years chrono holds (-262144 ..= 262143); `None` beyond.
+    #[inline(always)]
     fn days(self) -> Option<i64> {
         if !(-262_144..=262_143).contains(&self.year) {
             return None;
@@ -431,6 +547,7 @@ impl Date {
 }
 
 /// The instant of a local date and time at `offset` seconds east of UTC.
+#[inline(always)]
 fn instant(date: Date, hour: i64, minute: i64, second: i64, nano: i64, offset: i64) -> Reading {
     if hour > 23 || minute > 59 || second > 60 {
         return None;
@@ -439,8 +556,16 @@ fn instant(date: Date, hour: i64, minute: i64, second: i64, nano: i64, offset: i
         return Some(Err(TimeError::OutOfRange));
     };
     let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset;
-    let nanos = i128::from(seconds) * NANOS_PER_SECOND + i128::from(nano);
-    Some(i64::try_from(nanos).map_err(|_| TimeError::OutOfRange))
+    // Borrow a second before the epoch so that the product stays in range down to i64::MIN.
+    let (seconds, nano) = if seconds < 0 && nano > 0 {
+        (seconds + 1, nano - NANOS_PER_SECOND)
+    } else {
+        (seconds, nano)
+    };
+    let nanos = seconds
+        .checked_mul(NANOS_PER_SECOND)
+        .and_then(|n| n.checked_add(nano));
+    Some(nanos.ok_or(TimeError::OutOfRange))
 }
 
 #[cfg(test)]
@@ -758,6 +883,15 @@ mod tests {
         }
 
         #[test]
+        fn the_common_shape_reads_as_the_general_reader_does(
+            text in "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}([.,][0-9]{0,12})?(Z|z|[-+][0-9]{2}(:?[0-9]{2})?)?"
+        ) {
+            if let Some(fast) = iso_common(text.as_bytes()) {
+                prop_assert_eq!(Some(fast), iso_canonical(&canonical_any(&text)), "{:?}", text);
+            }
+        }
+
+        #[test]
         fn time_like_text_never_panics(text in "[-+ 0-9:.,TZUGMC\u{2212}\u{3000}tzé]{0,40}") {
             let _ = parse_timestamp(&text);
         }
@@ -809,6 +943,9 @@ mod tests {
                 (Some(_), Err(TimeError::OutOfRange)) => {
                     Some("old wrapped an out-of-range time, new OutOfRange")
                 }
+                (Some(0), Ok(i64::MIN)) if text.trim() == "-9223372036854775808" => Some(
+                    "fixed: i64::MIN, whose |x| Polars wrapped to a negative magnitude (seconds)",
+                ),
                 (None, Ok(_)) => Some("MISMATCH old null, new a time"),
                 (Some(_), Ok(_)) => Some("MISMATCH different times"),
                 (Some(_), Err(TimeError::Unreadable)) => {
@@ -865,14 +1002,20 @@ mod tests {
             ("unreadable", &["n/a", "-"]),
         ];
         for (name, texts) in cases {
-            let rounds = 2_000_000 / texts.len();
-            let start = std::time::Instant::now();
-            for _ in 0..rounds {
-                for text in texts.iter() {
-                    let _ = std::hint::black_box(parse_timestamp(std::hint::black_box(text)));
-                }
-            }
-            let ns = start.elapsed().as_nanos() as f64 / (rounds * texts.len()) as f64;
+            let rounds = 1_000_000 / texts.len();
+            // The best of 7 runs: the least disturbed by other work on the machine.
+            let ns = (0..7)
+                .map(|_| {
+                    let start = std::time::Instant::now();
+                    for _ in 0..rounds {
+                        for text in texts.iter() {
+                            let _ =
+                                std::hint::black_box(parse_timestamp(std::hint::black_box(text)));
+                        }
+                    }
+                    start.elapsed().as_nanos() as f64 / (rounds * texts.len()) as f64
+                })
+                .fold(f64::MAX, f64::min);
             println!("parse_timestamp  {name:<34} {ns:6.1} ns/call");
         }
     }

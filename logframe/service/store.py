@@ -27,11 +27,10 @@ from typing import Any
 
 import polars as pl
 
-from logframe.parquet import records_report
-from logframe.scan import Report
-
 from logframe.errors import QueryError, SourceError
 from logframe.frame import LogFrame
+from logframe.parquet import records_report
+from logframe.scan import Report
 from logframe.schema import SCHEMA
 from logframe.timestamps import to_utc
 

@@ -47,6 +47,8 @@ struct Path {
 #[derive(Debug, Clone)]
 pub struct JsonLines {
     paths: Vec<Path>,
+    /// Indices into `paths` by the path's length in bytes (most keys are ruled out by it).
+    by_len: Vec<Vec<usize>>,
 }
 
 impl Default for JsonLines {
@@ -123,7 +125,17 @@ impl JsonLines {
                 })),
             }
         }
-        JsonLines { paths }
+        let mut by_len: Vec<Vec<usize>> = Vec::new();
+        for (i, path) in paths.iter().enumerate() {
+            let len = path.text.len();
+            if by_len.len() <= len {
+                by_len.resize(len + 1, Vec::new());
+            }
+            if let Some(slot) = by_len.get_mut(len) {
+                slot.push(i);
+            }
+        }
+        JsonLines { paths, by_len }
     }
 
     /// Decode one line; `attrs` are only built when `want.fields`.
@@ -146,7 +158,10 @@ impl JsonLines {
         while more {
             let key = scanner.key()?;
             scanner.colon()?;
-            let name = key.name(&mut replaced);
+            // A key's lone surrogates count as replaced when the key can be seen (in attrs).
+            let mut key_replaced = false;
+            let name = key.name(&mut key_replaced);
+            replaced |= key_replaced && fields;
             if scanner.eat(b'{') {
                 if marks.len() + 2 > MAX_DEPTH {
                     return Err(Fail::Invalid);
@@ -207,12 +222,20 @@ impl JsonLines {
     /// Give `value` (of key `prefix` + `name`) to the schema fields having it as a path; whether any
     /// has (a path present is consumed even when it is null or another path wins).
     fn map<'a>(&self, mapped: &mut Mapped<'a>, prefix: &str, name: &str, value: Value<'a>) -> bool {
+        let Some(candidates) = self.by_len.get(prefix.len() + name.len()) else {
+            return false;
+        };
+        let first = prefix.as_bytes().first().or(name.as_bytes().first());
         let mut matched = false;
-        for (i, path) in self.paths.iter().enumerate() {
-            let text = path.text.as_str();
-            if text.len() != prefix.len() + name.len()
-                || !text.starts_with(prefix)
-                || !text.ends_with(name)
+        for &i in candidates {
+            let Some(path) = self.paths.get(i) else {
+                continue;
+            };
+            let text = path.text.as_bytes();
+            let (head, tail) = text.split_at(prefix.len().min(text.len()));
+            if text.first() != first
+                || !same(head, prefix.as_bytes())
+                || !same(tail, name.as_bytes())
             {
                 continue;
             }
@@ -233,6 +256,13 @@ impl JsonLines {
         }
         matched
     }
+}
+
+/// Whether two short byte strings are equal (an inline loop: for the few bytes of a key, a call to
+/// `memcmp` measured slower).
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// The values found for the schema fields so far.
@@ -263,7 +293,10 @@ fn repeated_keys(attrs: &[(Cow<'_, str>, Value<'_>)]) -> Vec<bool> {
     let mut repeated = vec![false; attrs.len()];
     if attrs.len() <= 32 {
         for (i, (key, _)) in attrs.iter().enumerate() {
-            let earlier = attrs.iter().take(i).any(|(k, _)| k == key);
+            let earlier = attrs
+                .iter()
+                .take(i)
+                .any(|(k, _)| same(k.as_bytes(), key.as_bytes()));
             if let Some(r) = repeated.get_mut(i) {
                 *r = earlier;
             }

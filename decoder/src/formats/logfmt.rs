@@ -155,7 +155,10 @@ mod tests {
         assert_eq!(decode("just some words"), Err(Reason::NotLogfmt));
         assert_eq!(decode("=x"), Err(Reason::NotLogfmt));
         let raw = decode("level=debug no message here").unwrap();
-        assert_eq!((raw.raw_level.as_deref(), raw.log.as_deref()), (Some("debug"), None));
+        assert_eq!(
+            (raw.raw_level.as_deref(), raw.log.as_deref()),
+            (Some("debug"), None)
+        );
         assert!(raw.attrs.is_empty());
     }
 
