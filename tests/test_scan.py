@@ -106,11 +106,11 @@ def test_lone_surrogates_become_replacement_characters_counted(write: Writer) ->
 def test_the_line_cap_is_exact(write: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
     from logframe.sources import files
 
-    monkeypatch.setattr(files, "MAX_LINE", 100)
+    monkeypatch.setattr(files, "MAX_LINE", 300)
     monkeypatch.setattr(files, "CHUNK_SIZE", 4096)
-    at_cap = record("INFO:a:" + "x" * (100 - len(record("INFO:a:"))))
-    over = record("INFO:a:" + "x" * (101 - len(record("INFO:a:"))))
-    assert (len(at_cap), len(over)) == (100, 101)
+    at_cap = record("INFO:a:" + "x" * (300 - len(record("INFO:a:"))))
+    over = record("INFO:a:" + "x" * (301 - len(record("INFO:a:"))))
+    assert (len(at_cap), len(over)) == (300, 301)
     logs = logframe.scan(write([at_cap, over]))
     assert logs.collect()["line"].to_list() == [1]
     assert logs.report()["skipped"] == {"line_too_long": 1}
