@@ -42,8 +42,9 @@ demo: $(CORE) $(NATIVE)
 	$(VENV)/bin/logframe query sample_logs.txt --where "level>='ERROR' & tenant='company-b'" --format parquet -o $(DEMO_OUT)/company-b-errors.parquet
 	$(VENV)/bin/logframe query sample_logs.txt --where "level='CRITICAL'"
 
-## Set up, then lint, type-check, run the Rust checks and tests, every Python test and doctest.
-test: $(STAMP) $(NATIVE) lint types rust unit
+## Set up, then lint, type-check, run the Rust checks and tests, every Python test and doctest, and each
+## optional extra's tests in a fresh venv holding only that extra.
+test: $(STAMP) $(NATIVE) lint types rust unit test-extras
 
 ## The crate: formatting, clippy with warnings as errors, unit and property tests.
 rust:
@@ -93,4 +94,31 @@ bench: $(BENCH_DATA) bench/data/logs_10m.jsonl | $(STAMP)
 	$(PY) -m bench.run --repeat-large 1 $(BENCH_DATA) bench/data/logs_10m.jsonl
 
 clean:
-	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .mypy_cache .ruff_cache decoder/target logframe/_native*.so
+	rm -rf $(VENV) .venv-extra-* $(DEMO_OUT) .pytest_cache .mypy_cache .ruff_cache decoder/target logframe/_native*.so
+
+## Each install on its own (issue 13, item 1): a fresh venv per extra (.venv-extra-NAME) holding only it,
+## pytest and hypothesis, running the tests marked with its name; a test there may not skip (LOGFRAME_EXTRA).
+EXTRA_INSTALL_core := -e .
+EXTRA_INSTALL_service := -e '.[service]'
+EXTRA_INSTALL_aws := -e '.[aws]'
+EXTRA_TESTS_core := tests/test_extras.py
+EXTRA_TESTS_service := tests/test_extras.py tests/test_service.py
+EXTRA_TESTS_aws := tests/test_extras.py
+
+define test_extra
+	rm -rf .venv-extra-$(1)
+	$(PYTHON) -m venv .venv-extra-$(1)
+	.venv-extra-$(1)/bin/python -m pip install --quiet --upgrade pip
+	.venv-extra-$(1)/bin/python -m pip install --quiet pytest hypothesis $(EXTRA_INSTALL_$(1))
+	LOGFRAME_EXTRA=$(1) .venv-extra-$(1)/bin/python -m pytest -p no:cacheprovider -o addopts="" --strict-markers -ra \
+		-m $(1) $(EXTRA_TESTS_$(1))
+endef
+
+.PHONY: test-extras test-extra-core test-extra-service test-extra-aws
+test-extras: test-extra-core test-extra-service test-extra-aws
+test-extra-core:
+	$(call test_extra,core)
+test-extra-service:
+	$(call test_extra,service)
+test-extra-aws:
+	$(call test_extra,aws)

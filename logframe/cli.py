@@ -284,10 +284,10 @@ def retention(
     from logframe.service.retention import apply_retention
     from logframe.service.store import open_store
 
+    at = _time_option(now, "--now")  # exits with its own message (typer's Exit is a RuntimeError too)
     try:
-        at = _time_option(now, "--now")
         result = apply_retention(open_store(store), keep, archive=archive, now=at)
-    except (LogframeError, RuntimeError) as error:
+    except (LogframeError, RuntimeError, OSError) as error:
         _fail(str(error))
     typer.echo(json.dumps(result, indent=2))
 
@@ -388,15 +388,24 @@ def serve(
     ] = None,
     retention: Annotated[str | None, typer.Option("--retention", help="Keep this window, e.g. 30d (hourly).")] = None,
     archive_to: Annotated[str | None, typer.Option("--archive-to", help="Archive expired days here first.")] = None,
+    idempotency_window: Annotated[
+        str, typer.Option("--idempotency-window", help="How long an Idempotency-Key is remembered, e.g. 24h, 7d.")
+    ] = "24h",
+    commit_interval: Annotated[
+        float, typer.Option("--commit-interval", min=0.01, help="Seconds between commits (the visibility delay).")
+    ] = 0.2,
 ) -> None:
     """Serve the HTTP API: POST /v1/ingest, GET /v1/logs, /v1/stats, /v1/patterns, /v1/alerts, /health, /metrics."""
     if host not in LOOPBACK and not token:
         _fail(f"binding {host} exposes the service beyond this machine: pass --token (or LOGFRAME_TOKEN)")
-    import uvicorn
-
-    from logframe.service.api import create_app
-
     try:
+        from logframe.dependencies import import_optional
+
+        import_optional("uvicorn", "logframe serve")
+        import uvicorn
+
+        from logframe.service.api import create_app
+
         alerting = None
         if rules is not None:
             from logframe.service.alerts import Alerting, Notifier, load_rules
@@ -418,10 +427,27 @@ def serve(
             eval_interval=eval_interval,
             retention=retention,
             archive_to=archive_to,
+            idempotency_window=idempotency_window,
+            commit_interval=commit_interval,
         )
     except (LogframeError, OSError) as error:
         _fail(str(error))
+    log = _service_log()
+    log.info("logframe serve on http://%s:%d (API docs at /docs)", host, port)
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+def _service_log() -> Any:
+    """The service's logger (start-up, failed commits, failing jobs) writing to stderr."""
+    import logging
+
+    log = logging.getLogger("logframe")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+    return log
 
 
 def main() -> None:

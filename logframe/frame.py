@@ -504,7 +504,7 @@ def scan(
         ``.bz2`` and ``.zst`` files are decompressed as they are read. ``.parquet`` files in the record
         schema (``to_parquet`` exports, the service's archives) are read as they are, not parsed.
     format
-        ``"auto"`` (detected per source from its first lines, see :func:`logframe.formats.detect`),
+        ``"auto"`` (detected per source from its first lines, see :func:`logframe.scan.choose_formats`),
         or one of ``"cloudwatch"`` (Kubernetes JSON lines as CloudWatch stores them), ``"docker"``
         (json-file driver, split lines joined), ``"cri"`` (containerd / CRI-O), ``"json"`` (any JSON
         object a line), ``"logfmt"``, ``"python"`` (logging text, tracebacks merged) and ``"text"``

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from logframe import stats
+from logframe.dependencies import import_optional
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -48,6 +49,7 @@ OTHER = "other"
 def _axes(ax: Axes | None) -> Axes:
     if ax is not None:
         return ax
+    import_optional("matplotlib", "charts")
     import matplotlib.pyplot as plt
 
     _, created = plt.subplots(figsize=(10, 4), layout="constrained")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -47,3 +48,36 @@ def write(tmp_path: Path) -> Callable[..., Path]:
 def _run_from_root(monkeypatch: pytest.MonkeyPatch) -> None:
     """Doctests and tests refer to sample_logs.txt relative to the project root."""
     monkeypatch.chdir(ROOT)
+
+
+EXTRA_MARKERS = {
+    "core": "needs only the core install (pip install -e .); make test-extras runs these in a fresh venv",
+    "service": "needs only the [service] extra; make test-extras runs these in a fresh venv with just it",
+    "aws": "needs only the [aws] extra; make test-extras runs these in a fresh venv with just it",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Markers of the tests each extra must pass on its own (pyproject's list is the integrator's)."""
+    for name, text in EXTRA_MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {text}")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """In ``make test-extras`` (LOGFRAME_EXTRA=NAME) a test marked NAME may not skip: its venv must have it all."""
+    outcome = yield
+    report = outcome.get_result()
+    extra = os.environ.get("LOGFRAME_EXTRA")
+    if extra and report.skipped and item.get_closest_marker(extra) is not None:
+        report.outcome = "failed"
+        report.longrepr = (
+            f"skipped in the venv of the {extra!r} install, which must hold what it needs: {report.longrepr}"
+        )
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    """In ``make test-extras`` a test module may not skip as a whole either (a module-level importorskip)."""
+    extra = os.environ.get("LOGFRAME_EXTRA")
+    if extra and report.skipped:
+        report.outcome = "failed"

@@ -128,6 +128,9 @@ def test_pattern_rules_regex_and_new_template(write: Writer) -> None:
         ({"name": "x", "kind": "threshold", "where": "level='ERROR"}, "unterminated string"),
         ({"name": "x", "kind": "pattern"}, "needs a regex or new_template"),
         ({"name": "x", "kind": "pattern", "regex": "("}, "regex '\\(' is invalid"),
+        ({"name": "x", "kind": "pattern", "regex": "fail(?=ed)"}, r"regex 'fail\(\?=ed\)' is invalid"),
+        ({"name": "x", "kind": "pattern", "regex": "(a)\\1"}, "is invalid"),
+        ({"name": "x", "kind": "pattern", "regex": 5}, "is invalid"),
         ({"name": "x", "kind": "threshold", "severity": "page"}, "unknown keys \\['severity'\\]"),
     ],
 )

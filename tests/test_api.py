@@ -31,13 +31,28 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def cli_without(*modules: str) -> list[str]:
+    """The ``logframe`` command in a Python where ``modules`` cannot be imported (as if not installed)."""
+    block = f"import sys; sys.modules.update(dict.fromkeys({list(modules)!r}))"
+    return [sys.executable, "-c", f"{block}; from logframe.cli import main; main()"]
+
+
 class Server:
-    """``logframe serve`` in a subprocess; restartable on the same store."""
+    """``logframe serve`` in a subprocess; restartable on the same store.
+
+    ``without`` names modules the server cannot import (to run it as an install without them would).
+    """
 
     def __init__(
-        self, store: Path, token: str | None = None, max_file_bytes: int | None = None, extra: tuple[str, ...] = ()
+        self,
+        store: Path,
+        token: str | None = None,
+        max_file_bytes: int | None = None,
+        extra: tuple[str, ...] = (),
+        without: tuple[str, ...] = (),
     ) -> None:
         self.store, self.token, self.port, self.extra = store, token, free_port(), list(extra)
+        self.without = without
         self.max_file_bytes = max_file_bytes  # RLIMIT_FSIZE: writes past it fail, as on a full disk
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -46,7 +61,8 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        args = [sys.executable, "-m", "logframe.cli", "serve", "--store", str(self.store), "--port", str(self.port)]
+        command = cli_without(*self.without) if self.without else [sys.executable, "-m", "logframe.cli"]
+        args = [*command, "serve", "--store", str(self.store), "--port", str(self.port)]
         if self.token:
             args += ["--token", self.token]
         args += self.extra
@@ -186,8 +202,16 @@ def test_token_is_required_when_set(tmp_path: Path) -> None:
         right = {"Authorization": "Bearer s3cret"}
         assert httpx.get(f"{guarded.url}/v1/logs", headers=right, timeout=30).status_code == 200
         assert httpx.get(f"{guarded.url}/health", timeout=30).status_code == 200
+        assert httpx.get(f"{guarded.url}/openapi.json", timeout=30).status_code == 401
+        assert httpx.get(f"{guarded.url}/metrics", timeout=30).status_code == 401
     finally:
         guarded.stop()
+    assert guarded.process is not None
+    assert guarded.process.stderr is not None
+    logged = guarded.process.stderr.read().decode()
+    assert f"logframe serve on http://127.0.0.1:{guarded.port}" in logged
+    assert "token required (except /health)" in logged
+    assert f"store {tmp_path / 'store'}, write-ahead log {tmp_path / 'store-wal'}" in logged
 
 
 def test_serving_beyond_loopback_needs_a_token() -> None:
@@ -384,3 +408,74 @@ def test_serve_applies_retention_on_its_schedule(tmp_path: Path) -> None:
     finally:
         server.stop()
     assert logframe.scan(str(tmp_path / "archive")).collect().height == 134
+
+
+def test_three_nodes_on_one_table_commit_every_acknowledged_record_once(tmp_path: Path) -> None:
+    """Three servers, each with its own write-ahead log, committing to one local Delta table under
+    concurrent load, with SIGKILLs: each node commits under its own application transaction
+    (wal:<node id>), Delta serialises the commits, every acknowledged record is stored once."""
+    from deltalake import DeltaTable
+
+    nodes = [Server(tmp_path / "store", extra=("--wal", str(tmp_path / f"wal-{i}"))) for i in range(3)]
+    for node in nodes:
+        node.start()
+    second = Server(tmp_path / "store", extra=("--wal", str(tmp_path / "wal-0")))  # a log already in use
+    with pytest.raises(RuntimeError, match="is in use by another server"):
+        second.start()
+    acked: set[str] = set()
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def client(index: int) -> None:
+        number = 0
+        while not stop.is_set():
+            number += 1
+            key = f"n{index}-{number}"
+            ids = [f"{key}-{j}" for j in range(BATCH)]
+            body = "\n".join(record(f"INFO:app:event uid={uid}") for uid in ids).encode()
+            for _ in range(200):
+                if stop.is_set():
+                    return
+                try:
+                    answer = httpx.post(
+                        f"{nodes[index].url}/v1/ingest", content=body, headers={"Idempotency-Key": key}, timeout=10
+                    )
+                except httpx.TransportError:
+                    time.sleep(0.05)
+                    continue
+                if answer.status_code == 200 and answer.json()["accepted"] == BATCH:
+                    with lock:
+                        acked.update(ids)
+                    break
+                time.sleep(0.05)
+
+    clients = [threading.Thread(target=client, args=(i,)) for i in range(3)]
+    for thread in clients:
+        thread.start()
+    rng = random.Random(13)
+    try:
+        for _ in range(4):
+            time.sleep(rng.uniform(0.5, 1.5))
+            victim = nodes[rng.randrange(3)]
+            victim.kill()
+            victim.start()
+        time.sleep(1.0)
+    finally:
+        stop.set()
+        for thread in clients:
+            thread.join()
+    for node in nodes:
+        flush(node)
+        node.stop()
+
+    from logframe.service.store import open_store
+
+    stored = open_store(tmp_path / "store").scan().collect()
+    uids = [fields[0]["value"] for fields in stored["fields"]]
+    assert len(acked) >= 20 * BATCH, "too few batches acknowledged for the test to mean anything"
+    assert len(uids) == len(set(uids)), "a record was stored twice"
+    assert acked <= set(uids), f"{len(acked - set(uids))} acknowledged records are missing"
+    node_ids = {(tmp_path / f"wal-{i}" / "node-id").read_text().strip() for i in range(3)}
+    table = DeltaTable(str(tmp_path / "store"))
+    assert len(node_ids) == 3
+    assert all((table.transaction_version(f"wal:{node}") or 0) > 0 for node in node_ids)

@@ -126,3 +126,34 @@ def test_cli_retention(tmp_path: Path, write: Writer) -> None:
     assert [d["day"] for d in json.loads(result.output)["deleted"]] == ["2025-10-01", "2025-10-02"]
     bad = CliRunner().invoke(app, ["retention", "--store", str(tmp_path / "store"), "--keep", "forever"])
     assert bad.exit_code == 2
+
+
+def test_a_killed_archive_write_leaves_nothing_readers_trip_on(
+    tmp_path: Path, write: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import logframe.service.retention as retention
+
+    fill(tmp_path / "store", write)
+    store = open_store(tmp_path / "store")
+    now = DAY0 + dt.timedelta(days=4, hours=12)
+    renames = 0
+    real_replace = os.replace
+
+    def killed_on_the_second_rename(source: str, target: str) -> None:
+        nonlocal renames
+        renames += 1
+        if renames == 2:
+            raise KeyboardInterrupt("killed after writing the temporary file, before its rename")
+        real_replace(source, target)
+
+    monkeypatch.setattr(retention.os, "replace", killed_on_the_second_rename)
+    with pytest.raises(KeyboardInterrupt):
+        apply_retention(store, "2d", archive=str(tmp_path / "archive"), now=now)
+    assert list((tmp_path / "archive").rglob("*.tmp"))  # the leftover is there ...
+    assert logframe.scan(str(tmp_path / "archive")).collect().height == 3  # ... and readers do not see it
+    monkeypatch.setattr(retention.os, "replace", real_replace)
+    apply_retention(store, "2d", archive=str(tmp_path / "archive"), now=now)  # the re-run finishes
+    assert not list((tmp_path / "archive").rglob("*.tmp"))
+    assert logframe.scan(str(tmp_path / "archive")).collect().height == 6

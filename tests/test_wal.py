@@ -13,7 +13,7 @@ from tests.conftest import record
 
 pytest.importorskip("deltalake")
 
-from logframe.service.pipeline import WAL_APP_ID, Pipeline, parse_body
+from logframe.service.pipeline import Pipeline, parse_body
 from logframe.service.store import Store, open_store
 from logframe.service.wal import WriteAheadLog
 
@@ -59,7 +59,7 @@ def test_pipeline_answers_only_after_the_entry_is_on_disk(tmp_path: Path) -> Non
     assert pipeline.wal.depth == 1  # durable, not yet in the table
     assert pipeline.store.scan().collect().height == 0
     assert pipeline.commit_pending() == 2
-    assert pipeline.store.committed(WAL_APP_ID) == 1
+    assert pipeline.store.committed(pipeline.app_id) == 1
     assert pipeline.store.scan().collect()["source"].to_list() == ["t", "t"]
 
 
@@ -68,7 +68,7 @@ def test_crash_after_the_commit_before_the_release_commits_once(tmp_path: Path) 
     pipeline = Pipeline(store, str(tmp_path / "wal"))
     pipeline.accept(body("ERROR:app:once"), source="t", key="k")
     seq, _, records = next(pipeline.wal.entries())
-    store.append(records, app_id=WAL_APP_ID, version=seq)  # committed; the process dies before releasing
+    store.append(records, app_id=pipeline.app_id, version=seq)  # committed; the process dies before releasing
     restarted = Pipeline(store, str(tmp_path / "wal"))
     assert restarted.wal.depth == 0  # recovery saw the store already holds it
     assert restarted.commit_pending() == 0
@@ -145,3 +145,32 @@ def test_committer_compacts_small_files(tmp_path: Path) -> None:
     table = DeltaTable(str(tmp_path / "store"))
     assert len(table.file_uris()) == 1  # four files compacted into one
     assert pipeline.store.scan().collect().height == 4
+
+
+def test_each_log_has_its_own_node_identity_kept_across_restarts(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "store")
+    first, other = Pipeline(store, str(tmp_path / "wal-a")), Pipeline(store, str(tmp_path / "wal-b"))
+    assert first.app_id.startswith("wal:")
+    assert first.app_id != other.app_id
+    assert Pipeline(store, str(tmp_path / "wal-a")).app_id == first.app_id
+    first.accept(body("INFO:app:a"), source="t")
+    other.accept(body("INFO:app:b"), source="t")
+    other.accept(body("INFO:app:c"), source="t")
+    assert (first.commit_pending(), other.commit_pending()) == (1, 2)
+    assert (store.committed(first.app_id), store.committed(other.app_id)) == (1, 2)
+    assert Pipeline(store, str(tmp_path / "wal-a")).commit_pending() == 0  # nothing re-committed
+
+
+def test_a_log_from_before_node_identities_keeps_committing_as_wal(tmp_path: Path) -> None:
+    wal = WriteAheadLog(tmp_path / "wal")
+    (tmp_path / "wal" / "node-id").unlink()  # as a log written by the previous release looks
+    wal.append(pl.DataFrame({"line": [1]}), {"key": None, "answer": {}})
+    assert WriteAheadLog(tmp_path / "wal").node_id == ""
+    assert Pipeline(open_store(tmp_path / "store"), str(tmp_path / "wal")).app_id == "wal"
+
+
+def test_a_log_in_use_by_another_server_is_refused(tmp_path: Path) -> None:
+    held = WriteAheadLog(tmp_path / "wal", exclusive=True)
+    with pytest.raises(logframe.LogframeError, match="in use by another server"):
+        WriteAheadLog(tmp_path / "wal", exclusive=True)
+    del held

@@ -35,10 +35,11 @@ from typing import Any, Protocol
 
 import polars as pl
 
+from logframe.dependencies import import_optional
 from logframe.errors import QueryError
 from logframe.frame import LogFrame
 from logframe.patterns import mask
-from logframe.query import resolve
+from logframe.query import resolve, validate_regex
 from logframe.querylang import compile_query
 from logframe.timestamps import to_timedelta
 
@@ -104,9 +105,9 @@ def _rule(spec: Mapping[str, Any], index: int) -> Rule:
         raise QueryError(f"{where}: condition {spec.get('condition')!r} is not like '> 50' or '>= 0.05'")
     regex = spec.get("regex")
     if regex is not None:
-        try:
-            re.compile(regex)
-        except re.error as error:
+        try:  # with the engine that runs it (Polars' Rust regex: no look-around, no backreferences)
+            validate_regex(regex)
+        except QueryError as error:
             raise QueryError(f"{where}: regex {regex!r} is invalid: {error}") from None
     if kind == "pattern" and not regex and not spec.get("new_template"):
         raise QueryError(f"{where}: a pattern rule needs a regex or new_template: true")
@@ -146,10 +147,7 @@ def parse_rules(document: Any) -> list[Rule]:
 
 def load_rules(path: str | Path) -> list[Rule]:
     """Rules from a YAML file (see :func:`parse_rules`)."""
-    try:
-        import yaml
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise QueryError("reading alert rules needs PyYAML: pip install 'logframe[service]'") from None
+    yaml = import_optional("yaml", "reading alert rules")
 
     try:
         document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))

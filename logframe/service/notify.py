@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from logframe.dependencies import import_optional
 from logframe.service.alerts import Alert
 
 SHAPES = ("plain", "slack", "pagerduty")
@@ -65,6 +66,7 @@ class WebhookNotifier:
 
     def send(self, alert: Alert) -> None:
         """Deliver, or count a failure after the last retry (alerting must not stop on a dead hook)."""
+        import_optional("httpx", "the webhook notifier")
         import httpx
 
         body = payload(alert, self.shape)

@@ -2,11 +2,12 @@
 
 For each such day, in order: (1) its rows are written to the archive as compressed Parquet under the
 same partitioning (``<archive>/day=2025-10-07/part-0.parquet``, readable by ``logframe.scan``),
-to a temporary name renamed into place; (2) the archive file is read back and its row count checked
-against the table's; (3) only then are the day's rows deleted from the table and the table vacuumed.
-A day that straddles the window's boundary is kept. A crash at any point loses nothing: a re-run
-finds the archive already complete for a day still in the table (and does not write it again) or the
-day already deleted. The clock is a parameter (``now``), so tests can move it.
+to a hidden temporary name (``.part-0.parquet.tmp``, which readers leave out) renamed into place;
+(2) the archive file is read back and its row count checked against the table's; (3) only then are
+the day's rows deleted from the table and the table vacuumed. A day that straddles the window's
+boundary is kept. A crash at any point loses nothing: a re-run finds the archive already complete
+for a day still in the table (and does not write it again) or the day already deleted. The clock is
+a parameter (``now``), so tests can move it.
 
 Examples
 --------
@@ -73,10 +74,15 @@ def _archived_rows(path: str) -> int | None:
 
 def _write_archive(rows: pl.DataFrame, path: str) -> None:
     if "://" in path:
-        rows.write_parquet(path, compression="zstd")
+        rows.write_parquet(path, compression="zstd")  # an object appears whole or not at all
         return
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    temporary = path + ".tmp"
+    final = Path(path)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in final.parent.glob("*.tmp"):  # of a run killed while writing (hidden ones match too)
+        leftover.unlink()
+    # A hidden name: readers of the archive (logframe.scan of the directory) leave hidden files out,
+    # so a run killed before the rename leaves nothing they would read.
+    temporary = str(final.with_name(f".{final.name}.tmp"))
     rows.write_parquet(temporary, compression="zstd")
     with open(temporary, "rb") as handle:
         os.fsync(handle.fileno())

@@ -8,6 +8,11 @@ what it already committed: a source's identity and how far it got (batch ingesti
 write-ahead-log entry (the server). Reading prunes partitions by day and row groups by Parquet
 statistics on ``timestamp``; those are the index.
 
+Every row also gets a ``record_id``, unique in the table and ordered: the append's batch (from its
+``(app_id, version)``, which :meth:`Store.append` commits at most once, or a fresh time-ordered id)
+and the row's position in it, ``<batch>:<row>``. Time and ``record_id`` are the order the HTTP API
+pages on (line numbers restart in every batch and sources repeat, so they are not an identity).
+
 Examples
 --------
 >>> import tempfile, logframe
@@ -20,13 +25,17 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from logframe.dependencies import import_optional
 from logframe.errors import QueryError, SourceError
 from logframe.frame import LogFrame
 from logframe.parquet import records_report
@@ -39,11 +48,30 @@ STORE_SCHEMA: dict[str, pl.DataType] = {
     "timestamp": pl.Datetime("us", "UTC"),
     "level": pl.String(),
     "ingest_time": pl.Datetime("us", "UTC"),
+    "record_id": pl.String(),
     "day": pl.Date(),
 }
 """Columns of the Delta table."""
 
 PARTITION = "day"
+
+ROW_DIGITS = 10
+"""Digits of the row number in a ``record_id`` (zero-padded, so ids sort in row order)."""
+
+
+def batch_id(app_id: str | None = None, version: int | None = None) -> str:
+    """The batch part of the ``record_id`` of an append: from ``(app_id, version)``, else fresh and time-ordered.
+
+    Examples
+    --------
+    >>> batch_id("wal", 7)
+    '27a75a1c9d8f-00000000000000000007'
+    >>> batch_id() < batch_id()
+    True
+    """
+    if app_id is not None and version is not None:
+        return f"{hashlib.sha256(app_id.encode()).hexdigest()[:12]}-{version:020d}"
+    return f"t{time.time_ns():020d}{secrets.token_hex(4)}"
 
 
 def _instant(value: str | dt.datetime | None, name: str) -> dt.datetime | None:
@@ -55,18 +83,24 @@ def _instant(value: str | dt.datetime | None, name: str) -> dt.datetime | None:
         raise SourceError(f"{name}={value!r} is not an ISO 8601 time such as '2025-10-07T16:00:00Z'") from None
 
 
-def to_rows(records: pl.DataFrame, ingest_time: dt.datetime | None = None) -> pl.DataFrame:
-    """Records in the record schema as rows of the table (adds ``ingest_time`` and ``day``)."""
+def to_rows(records: pl.DataFrame, ingest_time: dt.datetime | None = None, batch: str | None = None) -> pl.DataFrame:
+    """Records in the record schema as rows of the table (adds ``ingest_time``, ``record_id`` and ``day``)."""
     now = ingest_time or dt.datetime.now(dt.UTC)
+    row = pl.int_range(pl.len(), dtype=pl.Int64).cast(pl.String).str.zfill(ROW_DIGITS)
     return (
         records.with_columns(
             pl.col("timestamp").dt.cast_time_unit("us"),
             pl.col("level").cast(pl.String),
             ingest_time=pl.lit(now, pl.Datetime("us", "UTC")),
+            record_id=pl.concat_str(pl.lit(f"{batch or batch_id()}:"), row),
         )
         .with_columns(day=pl.coalesce("timestamp", "ingest_time").dt.date())
         .select(list(STORE_SCHEMA))
     )
+
+
+def _columns(table: Any) -> list[str]:
+    return [f.name for f in table.schema().fields]
 
 
 @dataclass
@@ -77,26 +111,45 @@ class Store:
     storage_options: dict[str, str] = field(default_factory=dict)
 
     def _table(self) -> Any | None:
+        import_optional("deltalake", "the store")
         from deltalake import DeltaTable
+        from deltalake.exceptions import DeltaError, TableNotFoundError
 
-        if not DeltaTable.is_deltatable(self.path, storage_options=self.storage_options or None):
+        options = self.storage_options or None
+        try:  # one load of the log (is_deltatable first would load it twice)
+            return DeltaTable(self.path, storage_options=options)
+        except TableNotFoundError:
             return None
-        return DeltaTable(self.path, storage_options=self.storage_options or None)
+        except DeltaError:  # e.g. a file where the table should be: is_deltatable says it as an OSError
+            if not DeltaTable.is_deltatable(self.path, storage_options=options):
+                return None
+            raise
 
     def append(self, records: pl.DataFrame, *, app_id: str | None = None, version: int | None = None) -> None:
-        """Commit ``records`` (record schema) in one transaction, with ``(app_id, version)`` if given."""
+        """Commit ``records`` (record schema) in one transaction, with ``(app_id, version)`` if given.
+
+        Appends under an application id are exactly once, as Delta's idempotent writes define them:
+        if the table already records ``version`` (or a later one) for ``app_id``, nothing is written.
+        One writer per ``app_id`` (the check and the commit are not one atomic step).
+        """
+        import_optional("deltalake", "the store")
         from deltalake import CommitProperties, Transaction, write_deltalake
 
+        table = self._table()
         properties = None
         if app_id is not None and version is not None:
+            done = None if table is None else table.transaction_version(app_id)
+            if done is not None and done >= version:
+                return
             properties = CommitProperties(app_transactions=[Transaction(app_id, version)])
-        rows = to_rows(records)
-        write_deltalake(
-            self.path,
-            rows.to_arrow(),
+        rows = to_rows(records, batch=batch_id(app_id, version))
+        write_deltalake(  # a Polars frame is an Arrow stream (PyCapsule interface): no pyarrow needed
+            self.path if table is None else table,
+            rows,
             partition_by=[PARTITION],
             mode="append",
-            storage_options=self.storage_options or None,
+            schema_mode=None if table is None or "record_id" in _columns(table) else "merge",  # gains the column
+            storage_options=(self.storage_options or None) if table is None else None,
             commit_properties=properties,
         )
 
@@ -110,6 +163,14 @@ class Store:
 
         Records without a timestamp are included only when neither bound is given.
         """
+        return LogFrame(self.rows(start, end).drop("record_id"), _StoreOrigin(self))
+
+    def rows(self, start: str | dt.datetime | None = None, end: str | dt.datetime | None = None) -> pl.LazyFrame:
+        """Like :meth:`scan`, as a LazyFrame in the record schema plus each row's ``record_id``.
+
+        Rows written before ``record_id`` existed get ``~<source>:<line>`` (unique only as far as
+        that pair was).
+        """
         first, last = _instant(start, "start"), _instant(end, "end")
         if first and last and last <= first:
             raise SourceError(f"end ({last.isoformat()}) must be after start ({first.isoformat()})")
@@ -119,8 +180,13 @@ class Store:
             lf = lf.filter(pl.col(PARTITION) >= first.astimezone(dt.UTC).date(), pl.col("timestamp") >= first)
         if last is not None:
             lf = lf.filter(pl.col(PARTITION) <= last.astimezone(dt.UTC).date(), pl.col("timestamp") < last)
-        records = lf.select([pl.col(name).cast(dtype) for name, dtype in SCHEMA.items()])
-        return LogFrame(records, _StoreOrigin(self))
+        legacy = pl.concat_str(pl.lit("~"), pl.col("source"), pl.lit(":"), pl.col("line").cast(pl.String))
+        if "record_id" not in lf.collect_schema().names():
+            lf = lf.with_columns(record_id=pl.lit(None, pl.String))
+        return lf.select(
+            *[pl.col(name).cast(dtype) for name, dtype in SCHEMA.items()],
+            pl.coalesce(pl.col("record_id"), legacy).alias("record_id"),
+        )
 
     def optimize(self, target_size: int | None = None) -> dict[str, Any]:
         """Compact small files into bigger ones (run on a schedule); Delta's metrics of the run."""
@@ -172,5 +238,8 @@ def open_store(path: str | os.PathLike[str], storage_options: dict[str, str] | N
     """
     text = os.fspath(path)
     if "://" not in text:
-        Path(text).mkdir(parents=True, exist_ok=True)
+        try:
+            Path(text).mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise SourceError(f"cannot open the store {text!r} (a directory): {error.strerror or error}") from None
     return Store(text, dict(storage_options or {}))

@@ -24,7 +24,8 @@ import io
 import json
 import os
 import struct
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,22 @@ def _fsync_directory(path: Path) -> None:
         os.close(descriptor)
 
 
+def _lock(directory: Path) -> int:
+    import fcntl
+
+    from logframe.errors import LogframeError
+
+    descriptor = os.open(directory / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        raise LogframeError(
+            f"the write-ahead log {str(directory)!r} is in use by another server: give each server its own --wal"
+        ) from None
+    return descriptor
+
+
 def _ends_with_newline(path: Path) -> bool:
     if not path.exists() or path.stat().st_size == 0:
         return True
@@ -50,17 +67,44 @@ def _ends_with_newline(path: Path) -> bool:
         return handle.read(1) == b"\n"
 
 
-class WriteAheadLog:
-    """Entries under ``directory``; one writer (callers serialise :meth:`append`)."""
+NODE_FILE = "node-id"
+"""The log's node identity (random, made once): the store's application transaction is ``wal:<id>``."""
 
-    def __init__(self, directory: str | os.PathLike[str]) -> None:
+
+class WriteAheadLog:
+    """Entries under ``directory``; one writer (callers serialise :meth:`append`).
+
+    ``exclusive`` locks the directory (``flock`` on ``<directory>/lock``) for this process's lifetime,
+    so a second server given the same log fails at start instead of committing its entries too.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str], *, exclusive: bool = False) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
+        self._lock_fd = _lock(self.directory) if exclusive else None
         self.receipts_path = self.directory / "receipts.jsonl"
         for leftover in self.directory.glob("*.tmp"):  # never acknowledged: the rename did not happen
             leftover.unlink()
         seqs = [int(p.stem) for p in self.directory.glob(f"*{_SUFFIX}")]
         self.last_seq: int = max([0, *seqs, *(int(r["seq"]) for r in self.receipts())])
+        self.node_id = self._node_id()
+
+    def _node_id(self) -> str:
+        """The identity of this log: from ``node-id``, made on first use ("" for a log older than node ids)."""
+        path = self.directory / NODE_FILE
+        if path.exists():
+            return path.read_text(encoding="utf-8").strip()
+        if self.last_seq > 0:  # written before node ids: its entries were committed as plain "wal"
+            return ""
+        node = uuid.uuid4().hex[:16]
+        temporary = path.with_suffix(".tmp")
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(node + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+        _fsync_directory(self.directory)
+        return node
 
     def _path(self, seq: int) -> Path:
         return self.directory / f"{seq:020d}{_SUFFIX}"
@@ -105,7 +149,8 @@ class WriteAheadLog:
         if not headers:
             return
         lines = "".join(
-            json.dumps({"seq": h["seq"], "key": h.get("key"), "answer": h.get("answer")}) + "\n" for h in headers
+            json.dumps({"seq": h["seq"], "key": h.get("key"), "answer": h.get("answer"), "at": h.get("at")}) + "\n"
+            for h in headers
         )
         torn = not _ends_with_newline(self.receipts_path)
         with open(self.receipts_path, "a", encoding="utf-8") as handle:
@@ -115,6 +160,24 @@ class WriteAheadLog:
         for header in headers:
             self._path(header["seq"]).unlink(missing_ok=True)
         _fsync_directory(self.directory)
+
+    def compact_receipts(self, keep: Callable[[dict[str, Any]], bool]) -> int:
+        """Rewrite ``receipts.jsonl`` with only the receipts ``keep`` says yes to (atomically); how many went.
+
+        The last receipt always stays: its sequence number is where numbering goes on after a restart.
+        """
+        receipts = list(self.receipts())
+        kept = [r for i, r in enumerate(receipts) if keep(r) or i == len(receipts) - 1]
+        if len(kept) == len(receipts):
+            return 0
+        temporary = self.receipts_path.with_suffix(".tmp")  # removed at start if a crash leaves it
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write("".join(json.dumps(r) + "\n" for r in kept))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, self.receipts_path)
+        _fsync_directory(self.directory)
+        return len(receipts) - len(kept)
 
     def receipts(self) -> Iterator[dict[str, Any]]:
         """Answers of committed entries, oldest first (a torn last line, from a crash, is ignored)."""

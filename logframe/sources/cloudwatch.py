@@ -5,7 +5,7 @@ follows ``nextToken`` and passes over empty pages), one page of events at a time
 grow with the window. Each event becomes one JSON line, ``{"time": <event time>, "log": <message>,
 "log_stream": <stream>}``, read by the ``cloudwatch`` format: a message that is itself a Fluent Bit /
 Kubernetes record (``{"log": ..., "kubernetes": {...}}``) or any structured JSON is unwrapped into the
-schema (see :mod:`logframe.formats.embedded`); a plain message is parsed as text. The ``line`` of a
+schema (see the README, "JSON inside the message"); a plain message is parsed as text. The ``line`` of a
 record is the event's position in the scan. Needs the ``aws`` extra (``pip install 'logframe[aws]'``).
 
 Examples
@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, cast
 
+from logframe.dependencies import import_optional
 from logframe.errors import SourceError
 from logframe.sources.memory import ChunkReader
 
@@ -76,10 +77,7 @@ class CloudWatchSource:
     def _client(self) -> Any:
         if self.client is not None:
             return self.client
-        try:
-            import boto3
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise SourceError("reading CloudWatch Logs needs boto3: pip install 'logframe[aws]'") from None
+        boto3 = import_optional("boto3", "reading CloudWatch Logs")
         return boto3.client("logs")
 
     def pages(self) -> Iterator[list[dict[str, Any]]]:

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, cast
 
+from logframe.dependencies import import_optional
 from logframe.errors import SourceError
 from logframe.sources.files import GLOB_CHARS
 
@@ -28,10 +29,7 @@ def is_url(text: str) -> bool:
 
 
 def _filesystem(url: str, storage_options: Mapping[str, Any] | None) -> tuple[Any, str]:
-    try:
-        import fsspec
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise SourceError(f"reading {url!r} needs fsspec and s3fs: pip install 'logframe[aws]'") from None
+    fsspec = import_optional("fsspec", f"reading {url!r}")
     try:
         fs, path = fsspec.core.url_to_fs(url, **dict(storage_options or {}))
     except (ImportError, ValueError) as error:
