@@ -343,13 +343,14 @@ def test_bad_bodies_and_parameters_elsewhere_are_400(tmp_path: Path) -> None:
         assert (deep.status_code, "nests too deeply" in deep.text) == (400, True)
         utf32 = test_client.post("/v1/ingest", content=b"[\x00\x00\x00\x00")
         assert utf32.status_code == 400
+        # Empty objects are records with nothing in them (the Polars parser failed on them; the decoder keeps them).
         empty_objects = test_client.post("/v1/ingest", content=b"[{},{}]")
-        assert (empty_objects.status_code, "nothing was accepted" in empty_objects.text) == (400, True)
+        assert (empty_objects.status_code, empty_objects.json()["accepted"]) == (200, 2)
         wide = test_client.get("/v1/stats", params={"every": "1000000000d"})
         assert (wide.status_code, "wider than 100 years" in wide.text) == (400, True)
         bad_limit = test_client.get("/v1/patterns", params={"limit": "many"})
         assert (bad_limit.status_code, "limit: " in bad_limit.text) == (400, True)
-        assert test_client.app.state.pipeline.wal.depth == 0  # none of it was accepted
+        assert test_client.app.state.pipeline.wal.depth == 1  # only the batch of empty objects was accepted
 
 
 def test_a_lone_surrogate_in_a_json_array_is_read_as_in_ndjson(tmp_path: Path) -> None:
@@ -479,6 +480,8 @@ def test_each_background_job_keeps_its_own_status(tmp_path: Path, caplog: pytest
         _wait(lambda: test_client.get("/health").json()["jobs"]["alerts"]["failures"] >= 2)
         for n in range(3):  # good commits after the failures clear nothing but the commit job's status
             assert test_client.post("/v1/ingest", params={"wait": "committed"}, content=_lines(1, n)).status_code == 200
+        # A waiting client is answered once its batch is in the store, a moment before the run is counted.
+        _wait(lambda: test_client.get("/health").json()["jobs"]["commit"]["runs"] >= 3)
         health = test_client.get("/health").json()
         metrics = test_client.get("/metrics").text
     jobs = health["jobs"]
