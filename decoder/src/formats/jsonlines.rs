@@ -162,9 +162,7 @@ impl JsonLines {
             let mut key_replaced = false;
             let name = key.name(&mut key_replaced);
             replaced |= key_replaced && fields;
-            // An object under a mapped path is that field's value (as its JSON text), not flattened.
-            let whole = scanner.peek() == Some(b'{') && self.is_path(&prefix, &name);
-            if !whole && scanner.eat(b'{') {
+            if scanner.eat(b'{') {
                 if marks.len() + 2 > MAX_DEPTH {
                     return Err(Fail::Invalid);
                 }
@@ -223,35 +221,24 @@ impl JsonLines {
 
     /// Give `value` (of key `prefix` + `name`) to the schema fields having it as a path; whether any
     /// has (a path present is consumed even when it is null or another path wins).
-    /// The mapped paths (by index) that the key `prefix` + `name` is.
-    fn paths_of<'s>(&'s self, prefix: &'s str, name: &'s str) -> impl Iterator<Item = usize> + 's {
-        let candidates = self
-            .by_len
-            .get(prefix.len() + name.len())
-            .map_or(&[][..], Vec::as_slice);
-        let first = prefix.as_bytes().first().or(name.as_bytes().first());
-        candidates.iter().copied().filter(move |&i| {
-            self.paths.get(i).is_some_and(|path| {
-                let text = path.text.as_bytes();
-                let (head, tail) = text.split_at(prefix.len().min(text.len()));
-                text.first() == first
-                    && same(head, prefix.as_bytes())
-                    && same(tail, name.as_bytes())
-            })
-        })
-    }
-
-    /// Whether the key `prefix` + `name` is a mapped path.
-    fn is_path(&self, prefix: &str, name: &str) -> bool {
-        self.paths_of(prefix, name).next().is_some()
-    }
-
     fn map<'a>(&self, mapped: &mut Mapped<'a>, prefix: &str, name: &str, value: Value<'a>) -> bool {
+        let Some(candidates) = self.by_len.get(prefix.len() + name.len()) else {
+            return false;
+        };
+        let first = prefix.as_bytes().first().or(name.as_bytes().first());
         let mut matched = false;
-        for i in self.paths_of(prefix, name) {
+        for &i in candidates {
             let Some(path) = self.paths.get(i) else {
                 continue;
             };
+            let text = path.text.as_bytes();
+            let (head, tail) = text.split_at(prefix.len().min(text.len()));
+            if text.first() != first
+                || !same(head, prefix.as_bytes())
+                || !same(tail, name.as_bytes())
+            {
+                continue;
+            }
             matched = true;
             let bit = 1u64.checked_shl(i as u32).unwrap_or(0);
             if mapped.seen & bit != 0 {
@@ -531,25 +518,6 @@ mod tests {
         let want: Vec<(String, String)> =
             (0..20).map(|i| (format!("k{i}"), i.to_string())).collect();
         assert_eq!(pairs(&raw), want);
-    }
-
-    #[test]
-    fn an_object_under_a_mapped_path_is_its_json_text() {
-        let json = JsonLines::default();
-        let raw = json
-            .decode(
-                r#"{"log": {"nested": 1}, "time": 1759852800, "k": {"a": 2}}"#,
-                &Want::ALL,
-            )
-            .unwrap();
-        assert_eq!(raw.log.as_deref(), Some(r#"{"nested":1}"#));
-        assert_eq!(raw.time.as_deref(), Some("1759852800"));
-        let attrs: Vec<_> = raw
-            .attrs
-            .iter()
-            .map(|(k, v)| (k.as_ref(), v.as_deref()))
-            .collect();
-        assert_eq!(attrs, [("k.a", Some("2"))]);
     }
 
     /// Defect of the old code: columns were typed across a batch, so `{"message":"m"}` followed by a
