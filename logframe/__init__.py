@@ -18,6 +18,16 @@ if "polars" not in _sys.modules:
     _user = _os.environ.get("_RJEM_MALLOC_CONF", "")
     _os.environ["_RJEM_MALLOC_CONF"] = "dirty_decay_ms:0,muzzy_decay_ms:0" + ("," + _user if _user else "")
 
+if _sys.platform == "linux" and "MALLOC_ARENA_MAX" not in _os.environ:
+    # glibc gives every thread that allocates its own arena, which keeps its peak: the decoder's reader
+    # and worker threads then hold ~3 MB of peak RSS that one shared arena does not (measured on
+    # stats() over 100k lines, 71 -> 68 MB; no change in time). MALLOC_ARENA_MAX set by you wins.
+    import contextlib as _contextlib
+    import ctypes as _ctypes
+
+    with _contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        _ctypes.CDLL(None).mallopt(-8, 1)  # M_ARENA_MAX
+
 from logframe.errors import FormatError, LogframeError, QueryError, SourceError
 from logframe.frame import LogFrame, LogParser, Record, scan
 from logframe.patterns import mine_templates

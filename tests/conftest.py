@@ -11,6 +11,32 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _native_libraries() -> list[Path]:
+    """The shared libraries a logframe process maps: Polars' runtime and the decoder."""
+    found = list((ROOT / "logframe").glob("_native*.so"))
+    for name in ("_polars_runtime_32", "_polars_runtime_64", "_polars_runtime_compat"):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            found += [p for d in spec.submodule_search_locations for p in Path(d).glob("*.so")]
+    return found
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Drop the page cache of freshly installed libraries before anything maps them.
+
+    Right after an install (a fresh clone, as CI runs), a library's pages sit in the page cache as the
+    large folios its writer left, and Linux maps a whole folio on a fault: the same ``stats()`` then peaks
+    at 99 MB instead of 71 MB (measured on 6.18). Read back from disk, as on any machine where the
+    install is not minutes old, the library maps page by page. Dropping the cache of these files (clean
+    pages, re-read on demand) makes the memory test measure the program, not the installer's page cache.
+    """
+    for path in _native_libraries():
+        with open(path, "rb") as handle:
+            os.posix_fadvise(handle.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+
+
 Writer = Callable[..., Path]
 """The type of the ``write`` fixture: lines (or raw bytes) in, path out."""
 SAMPLE = ROOT / "sample_logs.txt"
