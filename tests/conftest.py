@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -74,19 +75,6 @@ def write(tmp_path: Path) -> Callable[..., Path]:
 def _run_from_root(monkeypatch: pytest.MonkeyPatch) -> None:
     """Doctests and tests refer to sample_logs.txt relative to the project root."""
     monkeypatch.chdir(ROOT)
-
-
-EXTRA_MARKERS = {
-    "core": "needs only the core install (pip install -e .); make test-extras runs these in a fresh venv",
-    "service": "needs only the [service] extra; make test-extras runs these in a fresh venv with just it",
-    "aws": "needs only the [aws] extra; make test-extras runs these in a fresh venv with just it",
-}
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Markers of the tests each extra must pass on its own (pyproject's list is the integrator's)."""
-    for name, text in EXTRA_MARKERS.items():
-        config.addinivalue_line("markers", f"{name}: {text}")
 
 
 @pytest.hookimpl(hookwrapper=True)

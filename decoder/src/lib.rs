@@ -51,6 +51,18 @@ fn logframe_error(py: Python<'_>, kind: &str, message: String) -> PyErr {
     }
 }
 
+/// Run `f`, turning a panic (a bug) into a `LogframeError` naming `what`: no panic reaches Python.
+fn guarded<T>(py: Python<'_>, what: &str, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let text = pipeline::panic_text(&*panic);
+        Err(logframe_error(
+            py,
+            "LogframeError",
+            format!("internal error in {what} (please report it): {text}"),
+        ))
+    })
+}
+
 /// A Python binary file object (`.read(n)`), read from the reader thread.
 struct PyReader(Py<PyAny>);
 
@@ -363,9 +375,11 @@ fn sample(
 #[pyfunction]
 fn detect(py: Python<'_>, lines: Vec<String>, source: &str) -> PyResult<(String, String)> {
     let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-    formats::detect::detect(&lines, source)
-        .map(|(kind, why)| (kind.name().to_string(), why))
-        .map_err(|e| logframe_error(py, "FormatError", e))
+    guarded(py, "format detection", || {
+        formats::detect::detect(&lines, source)
+            .map(|(kind, why)| (kind.name().to_string(), why))
+            .map_err(|e| logframe_error(py, "FormatError", e))
+    })
 }
 
 /// Check a field mapping of the generic JSON format (`FormatError` naming the accepted keys).
@@ -376,8 +390,10 @@ fn check_mapping(py: Python<'_>, mapping: Vec<(String, String)>) -> PyResult<()>
 
 /// Nanoseconds since the epoch of a time as logs write it; None if it cannot be read.
 #[pyfunction]
-fn parse_timestamp(text: &str) -> Option<i64> {
-    timestamps::parse_timestamp(text).ok()
+fn parse_timestamp(py: Python<'_>, text: &str) -> PyResult<Option<i64>> {
+    guarded(py, "reading a time", || {
+        Ok(timestamps::parse_timestamp(text).ok())
+    })
 }
 
 /// `(level, component, message, [(key, value)])` of an application message.
