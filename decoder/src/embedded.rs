@@ -1,6 +1,6 @@
 //! JSON inside the message: structured application logging shipped through a container runtime.
 //!
-//! Spec: `logframe/formats/embedded.py`. When the `log` a CloudWatch, Docker, CRI or text record
+//! Ported from `logframe/formats/embedded.py` (the Polars-expression parser it replaced, removed on 2026-12-02). When the `log` a CloudWatch, Docker, CRI or text record
 //! carries is itself a JSON object (`{"level": "error", "msg": "db down", "tenant": "a"}`), it is
 //! decoded as a generic JSON line ([`JsonLines`] with the default paths): its message and level are
 //! used and its other keys become attrs, after the format's own. The outer record's time, pod,

@@ -1,6 +1,6 @@
 //! The `key=value` scanner of messages and logfmt lines.
 //!
-//! The Rust twin of `logframe/messages.py::parse_fields`, which took every match of
+//! The port of `logframe/messages.py::parse_fields` (the Polars-expression parser it replaced, removed on 2026-12-02), which took every match of
 //!
 //! ```text
 //! (?:^|\s)KEY=(?:"(?:[^"\\]|\\.)*"|'[^']*'|\S*)        KEY = [\p{L}\p{N}\p{So}_][\p{L}\p{N}\p{M}\p{So}_.\-]*

@@ -1,6 +1,6 @@
 //! The application message (`ERROR:app.db:Connection failed tenant=b`): level, component, text, fields.
 //!
-//! The Rust twin of `logframe/messages.py::parse_messages`. The prefix of the message is read by
+//! The port of `logframe/messages.py::parse_messages` (the Polars-expression parser it replaced, removed on 2026-12-02). The prefix of the message is read by
 //! `^[ \t]*(\[?)([A-Za-z]{3,9})(\]?)([:| \t-]|$)?` and gives, tried in this order:
 //!
 //! | shape | when | body |

@@ -1,6 +1,6 @@
 //! Timestamps as logs write them, to nanoseconds since the Unix epoch (UTC).
 //!
-//! The Rust twin of `logframe/timestamps.py::parse_timestamp`, which tried three spellings in turn
+//! The port of `logframe/timestamps.py::parse_timestamp` (the Polars-expression parser it replaced, removed on 2026-12-02), which tried three spellings in turn
 //! on the text stripped of whitespace:
 //!
 //! 1. ISO 8601, read after a canonical rewrite of the text (upper-cased; a space as the 11th

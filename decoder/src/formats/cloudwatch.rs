@@ -6,7 +6,7 @@
 //!  "kubernetes": {"pod_name": "backend-5", "namespace_name": "pax-dev", "container_name": "backend"}}
 //! ```
 //!
-//! Spec: `logframe/formats/cloudwatch.py`. The keys `time`, `stream`, `log` and
+//! Ported from `logframe/formats/cloudwatch.py` (the Polars-expression parser it replaced, removed on 2026-12-02). The keys `time`, `stream`, `log` and
 //! `kubernetes.{namespace_name, pod_name, container_name}` are read; every other key is validated and
 //! skipped. A value of an unexpected JSON type is kept as its compact JSON text (`{"nested":1}`,
 //! `12345`); a nested key that cannot exist (`"kubernetes": "backend"`) is null; the first of

@@ -6,7 +6,7 @@
 //! this shape is skipped ([`Reason::NotCri`]). Lines reach here stripped of `\r`, `\n` and BOMs only
 //! ([`super::STRIP_EOL`]): a partial piece's trailing spaces belong to the line it splits.
 //!
-//! Spec: `logframe/formats/cri.py`, its pattern
+//! Ported from `logframe/formats/cri.py` (the Polars-expression parser it replaced, removed on 2026-12-02), its pattern
 //! `^(?<time>\d{4}-\d{2}-\d{2}T\S+) (?<stream>stdout|stderr) (?<tag>[PF])(?:\s(?<text>.*))?$`,
 //! checked here by hand (`\d` is any decimal digit, `\s` any Unicode white space, as in the regex).
 

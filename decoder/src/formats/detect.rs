@@ -1,7 +1,7 @@
 //! Which format a source is in, from a sample of its first non-blank lines.
 //!
 //! Cheap shape tests on each sampled line; the format fitting the most lines wins if it fits at least
-//! [`MIN_SHARE`] of them. Spec: `logframe/formats/__init__.py` (`detect`, `_json_kind`), whose
+//! [`MIN_SHARE`] of them. Ported from `logframe/formats/__init__.py` (the Polars-expression parser it replaced, removed on 2026-12-02) (`detect`, `_json_kind`), whose
 //! explanations (`why`) and error text are kept word for word.
 
 use std::sync::LazyLock;

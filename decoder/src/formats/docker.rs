@@ -1,6 +1,6 @@
 //! Docker's `json-file` logging driver: `{"log": "text\n", "stream": "stderr", "time": "..."}`.
 //!
-//! Spec: `logframe/formats/docker.py`. The runtime cuts a long line into pieces of 16 KiB: only the
+//! Ported from `logframe/formats/docker.py` (the Polars-expression parser it replaced, removed on 2026-12-02). The runtime cuts a long line into pieces of 16 KiB: only the
 //! last piece's `log` ends with a newline, so a piece whose `log` is a string without one is
 //! [`Raw::open`](crate::record::Raw::open): its record goes on in the next line (the pipeline concatenates the pieces' logs
 //! and keeps the first piece's time and stream). Decoding is the CloudWatch format's, without the

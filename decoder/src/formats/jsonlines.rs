@@ -1,6 +1,6 @@
 //! Generic JSON lines: any object a line, with a field mapping into the schema.
 //!
-//! Spec: `logframe/formats/jsonlines.py`. Nested objects are flattened to dotted keys
+//! Ported from `logframe/formats/jsonlines.py` (the Polars-expression parser it replaced, removed on 2026-12-02). Nested objects are flattened to dotted keys
 //! (`source.entity`); each schema field takes the value of the first of its paths ([`DEFAULTS`], or
 //! the one path `mapping` gives) that is present and not null, and every path present is consumed.
 //! Every other value is kept in [`Raw::attrs`] as text, in document order: strings unescaped, other

@@ -7,7 +7,7 @@
 //! dropped). Every other pair is kept in the attrs, in order. A line with no `key=value` pair is
 //! skipped ([`Reason::NotLogfmt`]). Pairs are read by [`crate::fields::parse_fields`].
 //!
-//! Spec: `logframe/formats/logfmt.py`.
+//! Ported from `logframe/formats/logfmt.py` (the Polars-expression parser it replaced, removed on 2026-12-02).
 
 use crate::fields::parse_fields;
 use crate::record::{Decoded, Raw, Reason};

@@ -13,7 +13,7 @@
 //! A record with a traceback keeps it whole in its message and gets two fields: `exception` (the
 //! type) and `exception_message`; Java and Go traces likewise (see [`super::traces`]).
 //!
-//! Spec: `logframe/formats/python.py`, its patterns `_START` and `_TIMED` (and `RECORD`, `DEFAULT`
+//! Ported from `logframe/formats/python.py` (the Polars-expression parser it replaced, removed on 2026-12-02), its patterns `_START` and `_TIMED` (and `RECORD`, `DEFAULT`
 //! for detection), checked here by hand; the tests compare with the patterns.
 
 use std::borrow::Cow;

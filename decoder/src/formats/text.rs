@@ -7,7 +7,7 @@
 //! [`super::traces`]): then [`continues`] holds and the pipeline merges it into the record before it,
 //! which gets `exception` and `exception_message` fields.
 //!
-//! Spec: `logframe/formats/text.py`, its pattern
+//! Ported from `logframe/formats/text.py` (the Polars-expression parser it replaced, removed on 2026-12-02), its pattern
 //! `^(?:\[)?(?<iso>ISO)?(?<syslog>SYSLOG)?(?:\])?\s+(?s)(?<rest>.*)$`, checked here by hand (each of
 //! its optional parts can only match one way, so no backtracking is needed; the tests compare with
 //! the regex).

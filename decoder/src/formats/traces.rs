@@ -9,7 +9,7 @@
 //!   frames (and `Caused by:` chains) -- the first exception line (the one thrown);
 //! - Go: `panic: runtime error: ...` followed by `goroutine 1 [running]:` -- `panic` and its text.
 //!
-//! Spec: `logframe/formats/traces.py`. The patterns are those of the Python module (the regex crate
+//! Ported from `logframe/formats/traces.py` (the Polars-expression parser it replaced, removed on 2026-12-02). The patterns are those of the Python module (the regex crate
 //! is the engine Polars used, so they match alike); hand-written checks rule most records out first.
 
 use std::borrow::Cow;
