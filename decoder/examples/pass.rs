@@ -36,7 +36,6 @@ fn main() {
     let plan = Plan::new(columns, Filter::default(), 16 << 20);
     let options = Options {
         chunk_size: chunk << 10,
-        max_line: 16 << 20,
         max_bytes: None,
         threads,
     };

@@ -255,7 +255,6 @@ impl Scanner {
         plan.count_nulls = count_nulls;
         let options = Options {
             chunk_size,
-            max_line,
             max_bytes,
             threads,
         };

@@ -30,8 +30,6 @@ pub struct SourceSpec {
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     pub chunk_size: usize,
-    /// A line longer than this is skipped (`line_too_long`) without being held.
-    pub max_line: usize,
     /// Stop after about this many (decompressed) bytes in all (a preview).
     pub max_bytes: Option<u64>,
     pub threads: usize,
@@ -99,6 +97,7 @@ pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 fn read_sources(
     sources: Vec<SourceSpec>,
     options: Options,
+    max_line: usize,
     tickets: Receiver<()>,
     jobs: Sender<(u64, Job)>,
 ) {
@@ -128,7 +127,7 @@ fn read_sources(
                 continue;
             }
         };
-        let mut chunker = Chunker::new(stream, spec.format, options.chunk_size, options.max_line);
+        let mut chunker = Chunker::new(stream, spec.format, options.chunk_size, max_line);
         let mut line = 1u64;
         let mut reported = 0u64;
         let mut error = None;
@@ -267,10 +266,11 @@ impl Pipeline {
         let plan = Arc::new(plan);
         let mut handles = Vec::new();
         let reader_options = options;
+        let max_line = plan.max_line; // one cap: the reader drops what the workers would skip
         handles.push(std::thread::spawn(move || {
             let failed = job_tx.clone();
             let read = catch_unwind(AssertUnwindSafe(|| {
-                read_sources(sources, reader_options, ticket_rx, job_tx)
+                read_sources(sources, reader_options, max_line, ticket_rx, job_tx)
             }));
             if let Err(panic) = read {
                 let message = format!(
@@ -338,7 +338,8 @@ mod tests {
     use crate::filter::Filter;
     use crate::formats::Kind;
 
-    fn run(data: &'static [u8], chunk_size: usize, threads: usize) -> (u64, Vec<i64>) {
+    /// A pass over `data` (logfmt) building only the `line` column.
+    fn start(data: &'static [u8], chunk_size: usize, threads: usize) -> Pipeline {
         let format = Format::new(Kind::Logfmt, &[], 2025).unwrap();
         let spec = SourceSpec {
             name: "mem".into(),
@@ -350,16 +351,16 @@ mod tests {
             Filter::default(),
             1 << 20,
         );
-        let mut pipeline = Pipeline::start(
-            vec![spec],
-            plan,
-            Options {
-                chunk_size,
-                max_line: 1 << 20,
-                max_bytes: None,
-                threads,
-            },
-        );
+        let options = Options {
+            chunk_size,
+            max_bytes: None,
+            threads,
+        };
+        Pipeline::start(vec![spec], plan, options)
+    }
+
+    fn run(data: &'static [u8], chunk_size: usize, threads: usize) -> (u64, Vec<i64>) {
+        let mut pipeline = start(data, chunk_size, threads);
         let (mut lines, mut numbers) = (0, Vec::new());
         while let Some(event) = pipeline.next_event() {
             if let Event::Batch { batch, counts, .. } = event {
@@ -391,27 +392,7 @@ mod tests {
     #[test]
     fn dropping_a_pass_midway_stops_its_threads() {
         let data: &'static [u8] = Box::leak(b"a=1\n".repeat(100_000).into_boxed_slice());
-        let format = Format::new(Kind::Logfmt, &[], 2025).unwrap();
-        let spec = SourceSpec {
-            name: "mem".into(),
-            input: Input::Reader(Box::new(data)),
-            format,
-        };
-        let plan = Plan::new(
-            Columns::from_names(&["line"]).unwrap(),
-            Filter::default(),
-            1 << 20,
-        );
-        let mut pipeline = Pipeline::start(
-            vec![spec],
-            plan,
-            Options {
-                chunk_size: 64,
-                max_line: 1 << 20,
-                max_bytes: None,
-                threads: 2,
-            },
-        );
+        let mut pipeline = start(data, 64, 2);
         assert!(pipeline.next_event().is_some());
         drop(pipeline); // joins its threads: the test would hang if they did not stop
     }

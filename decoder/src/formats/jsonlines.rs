@@ -58,32 +58,6 @@ impl Default for JsonLines {
     }
 }
 
-/// A string as Python's `repr` writes it (for error messages naming keys).
-fn py_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
-
 impl JsonLines {
     /// The format with `mapping` (schema field -> dotted JSON path) over the defaults: a mapped field
     /// has exactly that path. A key of `mapping` that is not a schema field is an error naming the
@@ -97,7 +71,7 @@ impl JsonLines {
         if !unknown.is_empty() {
             unknown.sort_unstable();
             unknown.dedup();
-            let names: Vec<String> = unknown.iter().map(|k| py_repr(k)).collect();
+            let names: Vec<String> = unknown.iter().map(|k| super::detect::py_repr(k)).collect();
             let accepted: Vec<&str> = DEFAULTS.iter().map(|(field, _)| *field).collect();
             return Err(format!(
                 "unknown mapping keys [{}]; accepted: {}",
