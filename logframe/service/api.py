@@ -17,10 +17,10 @@ import re
 import threading
 import time
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -125,6 +125,9 @@ def every_param(every: str | None) -> str | None:
     return every
 
 
+T = TypeVar("T")
+
+
 @contextmanager
 def _no_panic(what: str) -> Iterator[None]:
     """Turn a Polars panic (a BaseException, which would take the server's event loop down) into a 400.
@@ -140,6 +143,20 @@ def _no_panic(what: str) -> Iterator[None]:
         raise QueryError(
             f"{what} cannot be computed over this window ({first}); narrow it with start= and end="
         ) from None
+
+
+def _once_more_on_a_change(what: str, compute: Callable[[], T]) -> T:
+    """Run a read of the store; if it fails, run it once more on a fresh snapshot of the table.
+
+    A retention run deletes and vacuums the files of old days while the server answers queries: a
+    query that took its snapshot before the commit can find a file gone. Reading again sees the new
+    table; a second failure is a real one and is raised.
+    """
+    try:
+        return compute()
+    except Exception as error:  # any failure of the first read is retried once
+        log.warning("%s: the store changed under the query (%s); reading it again", what, type(error).__name__)
+        return compute()
 
 
 def _validation_message(error: RequestValidationError) -> str:
@@ -492,7 +509,7 @@ def create_app(
     ) -> dict[str, Any]:
         every = every_param(every)
         with _no_panic("the stats"):
-            return _stats(start, end, by, every)
+            return _once_more_on_a_change("the stats", lambda: _stats(start, end, by, every))
 
     def _stats(start: str | None, end: str | None, by: str, every: str | None) -> dict[str, Any]:
         frame = window(start, end)
@@ -508,7 +525,9 @@ def create_app(
     @app.get("/v1/patterns")
     def patterns(start: str | None = None, end: str | None = None, limit: int = Query(50, ge=1, le=1000)) -> Any:
         with _no_panic("the patterns"):
-            return {"patterns": _rows(window(start, end).patterns().head(limit))}
+            return _once_more_on_a_change(
+                "the patterns", lambda: {"patterns": _rows(window(start, end).patterns().head(limit))}
+            )
 
     @app.get("/v1/alerts")
     def alerts() -> dict[str, Any]:
