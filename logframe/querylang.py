@@ -7,15 +7,24 @@ Grammar, loosest binding first::
     and        := not ( ("&" | "&&" | "and") not )*
     not        := ("!" | "not") not | "(" or ")" | comparison
     comparison := name op value
+                | name ["not"] "in" "(" value ("," value)* ")"
+                | name ["not"] "contains" value
+                | name "is" ["not"] "null"
     op         := "=" | "==" | "!=" | "~" | "!~" | "<" | "<=" | ">" | ">="
-    name       := a bare word (letters of any script, digits, "_", ".", "-") or a quoted string
+    name       := a bare word (letters of any script, digits, "_", ".", "-", "@") or a quoted string
     value      := 'single' or "double" quoted string (backslash escapes), or a bare word/number
+                  (a bare word ends at a comma: quote values that hold one)
 
 Names are schema columns (with aliases such as ``pod_name``) or, failing that,
 key-value fields. ``=``/``!=`` compare text (``!=`` is true where the value is
 missing); ``~``/``!~`` search a regular expression; ``<``... compare times (on
 ``timestamp``), levels (by severity, on ``level``) and numbers (anything else,
-read as numbers; a field that is not a number does not match).
+read as numbers; a field that is not a number does not match). ``in (...)`` is
+``=`` with any of the values (``not in`` is true where the value is missing);
+``contains`` searches a literal substring, case-sensitive; ``is null`` is true
+where a column is empty or a field is absent. Logs Insights' ``@timestamp``,
+``@message`` and ``@log`` (the source) and the raw CloudWatch paths such as
+``kubernetes.pod_name`` name their columns.
 
 Examples
 --------
@@ -35,6 +44,7 @@ expected '!' or '(' or a field name or value or a quoted string
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -53,14 +63,26 @@ _GRAMMAR = r"""
 ?not_: _NOT not_ -> negate
      | "(" or_ ")"
      | comparison
-comparison: name OP value
+?comparison: name OP value -> compare
+     | name _IN values -> member
+     | name _NOTWORD _IN values -> not_member
+     | name _CONTAINS value -> contains
+     | name _NOTWORD _CONTAINS value -> not_contains
+     | name _IS _NULL -> is_null
+     | name _IS _NOTWORD _NULL -> not_null
+values: "(" value ("," value)* ")"
 name: WORD | STRING
 value: STRING | WORD
 OP: "==" | "!=" | "!~" | "<=" | ">=" | "=" | "~" | "<" | ">"
-_OR.2: "||" | "|" | /or(?![^\s=!~<>()&|'"])/i
-_AND.2: "&&" | "&" | /and(?![^\s=!~<>()&|'"])/i
-_NOT.2: "!" | /not(?![^\s=!~<>()&|'"])/i
-WORD: /[^\s=!~<>()&|'"]+/
+_OR.2: "||" | "|" | /or(?![^\s=!~<>()&|'",])/i
+_AND.2: "&&" | "&" | /and(?![^\s=!~<>()&|'",])/i
+_NOT.2: "!" | /not(?![^\s=!~<>()&|'",])/i
+_NOTWORD.2: /not(?![^\s=!~<>()&|'",])/i
+_IN.2: /in(?![^\s=!~<>()&|'",])/i
+_CONTAINS.2: /contains(?![^\s=!~<>()&|'",])/i
+_IS.2: /is(?![^\s=!~<>()&|'",])/i
+_NULL.2: /null(?![^\s=!~<>()&|'",])/i
+WORD: /[^\s=!~<>()&|'",]+/
 STRING: /'(?:[^'\\]|\\.)*'/ | /"(?:[^"\\]|\\.)*"/
 %ignore /\s+/
 """
@@ -68,7 +90,13 @@ STRING: /'(?:[^'\\]|\\.)*'/ | /"(?:[^"\\]|\\.)*"/
 _EXPECTED = {
     "WORD": "a field name or value",
     "STRING": "a quoted string",
-    "OP": "an operator (=, !=, ~, !~, <, <=, >, >=)",
+    "OP": "an operator (=, !=, ~, !~, <, <=, >, >=, in, contains, is null)",
+    "_IN": "'in'",
+    "_CONTAINS": "'contains'",
+    "_IS": "'is'",
+    "_NULL": "'null'",
+    "_NOTWORD": "'not'",
+    "COMMA": "','",
     "LPAR": "'('",
     "RPAR": "')'",
     "_NOT": "'!'",
@@ -133,11 +161,51 @@ def _comparison(name: str, op: str, value: str) -> pl.Expr:
     return compared
 
 
+def _text(node: Any) -> str:
+    return _unquote(str(node.children[0]))
+
+
+def _member(name: str, children: list[Any]) -> pl.Expr:
+    values = [_text(value) for value in children[-1].children]
+    return pl.any_horizontal([_comparison(name, "=", value) for value in values])
+
+
+def _contains(name: str, children: list[Any]) -> pl.Expr:
+    if column_name(name) == "fields":
+        raise QueryError("'fields' holds all key-value pairs; search one with its key, e.g. tenant contains 'company'")
+    return resolve(name).cast(pl.String).str.contains(_text(children[-1]), literal=True)
+
+
+def _is_null(name: str, children: list[Any]) -> pl.Expr:
+    if column_name(name) == "fields":
+        return pl.col("fields").list.len() == 0
+    return resolve(name).is_null()
+
+
+def _negated(test: Callable[[str, list[Any]], pl.Expr]) -> Callable[[str, list[Any]], pl.Expr]:
+    def negated(name: str, children: list[Any]) -> pl.Expr:
+        result: pl.Expr = ~test(name, children).fill_null(False)
+        return result
+
+    return negated
+
+
+_TESTS: dict[str, Callable[[str, list[Any]], pl.Expr]] = {
+    "compare": lambda name, children: _comparison(name, str(children[0]), _text(children[1])),
+    "member": _member,
+    "not_member": _negated(_member),
+    "contains": _contains,
+    "not_contains": _negated(_contains),
+    "is_null": _is_null,
+    "not_null": _negated(_is_null),
+}
+
+
 def _build(tree: lark.Tree[Any]) -> pl.Expr:
     rule = tree.data
-    if rule == "comparison":
-        name_node, op, value_node = tree.children
-        return _comparison(_unquote(str(name_node.children[0])), str(op), _unquote(str(value_node.children[0])))
+    if rule in _TESTS:
+        name = _unquote(str(tree.children[0].children[0]))
+        return _TESTS[rule](name, tree.children[1:])
     parts = [_build(child) for child in tree.children]
     if rule == "negate":
         negated: pl.Expr = ~parts[0].fill_null(False)
@@ -175,7 +243,7 @@ def compile_query(query: str) -> pl.Expr:
     except lark.exceptions.UnexpectedToken as error:
         at_end = error.token.type == "$END"
         pos = len(query.rstrip()) if at_end or error.token.start_pos is None else error.token.start_pos
-        expected = sorted({_EXPECTED.get(e, e) for e in error.expected})
+        expected = sorted({_EXPECTED.get(e, e) for e in (error.accepts or error.expected)})
         err = _error(query, pos, "unexpected end of query" if at_end else f"unexpected {str(error.token)!r}")
         raise QueryError(f"{err}\nexpected {' or '.join(expected)}") from None
     except lark.exceptions.UnexpectedCharacters as error:

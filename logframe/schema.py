@@ -80,6 +80,12 @@ COLUMN_ALIASES: dict[str, str] = {
     "logger": "component",
     "msg": "message",
     "severity": "level",
+    "@timestamp": "timestamp",
+    "@message": "message",
+    "@log": "source",
+    "kubernetes.pod_name": "pod",
+    "kubernetes.namespace_name": "namespace",
+    "kubernetes.container_name": "container",
 }
 """Names accepted in filters and queries for a schema column."""
 

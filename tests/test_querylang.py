@@ -52,6 +52,22 @@ def lines(frame: logframe.LogFrame) -> list[int]:
         ("!(pod = 'A' || pod = 'B')", [3, 4]),
         ("pod='A' | pod='B' & level='ERROR'", [1]),
         ("line = 2", [2]),
+        ("pod in ('A', 'C')", [1, 3]),
+        ("pod IN (A,C) & level in (error, debug)", [1, 3]),
+        ("tenant not in ('company_a')", [2, 4]),
+        ("line in (2, 4)", [2, 4]),
+        ("message contains 'fail'", [1]),
+        ("message contains 'fai.'", []),
+        ("message not contains 'tenant'", [4]),
+        ("tenant is null", [4]),
+        ("tenant is not null & user is NULL", [1, 2, 3]),
+        ("not tenant is null", [1, 2, 3]),
+        ("@message ~ 'slow'", [4]),
+        ("@timestamp >= '2025-10-07T16:10:00Z'", [3, 4]),
+        ("@log ~ 'jsonl'", [1, 2, 3, 4]),
+        ("kubernetes.pod_name = 'B' | kubernetes.container_name is null", [2]),
+        ("notice = 'x' | in = 'y'", []),
+        ("pod = 'in'", []),
     ],
 )
 def test_queries(logs: logframe.LogFrame, query: str, expected: list[int]) -> None:
@@ -64,9 +80,14 @@ def test_queries(logs: logframe.LogFrame, query: str, expected: list[int]) -> No
         ("level='ERROR' &", 15, "expected"),
         ("(level='ERROR'", 14, "')'"),
         ("level 'ERROR'", 6, "operator"),
-        ("a=1 b=2", 4, "'&' or ')' or '|'"),
+        ("a=1 b=2", 4, "expected '&' or '|' or the end of the query"),
+        ("(a=1 b=2", 5, "expected '&' or ')' or '|'"),
         ("a = 'unterminated", 4, "unterminated string"),
         ("a @ 1", 2, "operator"),
+        ("pod in ()", 8, "a field name or value"),
+        ("pod in ('A'", 11, "')' or ','"),
+        ("pod is", 6, "'not' or 'null'"),
+        ("pod not = 'A'", 8, "'contains' or 'in'"),
     ],
 )
 def test_malformed_queries_point_at_the_position(query: str, position: int, hint: str) -> None:
@@ -86,6 +107,8 @@ def test_malformed_queries_point_at_the_position(query: str, position: int, hint
         ("level='LOUD'", "unknown level"),
         ("retry_count > many", "not a number"),
         ("message ~ '('", "invalid regular"),
+        ("fields contains 'x'", "compare one with its key|search one with its key"),
+        ("level in ('ERROR', 'LOUD')", "unknown level"),
     ],
 )
 def test_bad_values_are_clear(query: str, message: str) -> None:
@@ -126,10 +149,20 @@ def extend(children: st.SearchStrategy[Node]) -> st.SearchStrategy[Node]:
     )
 
 
-QUERIES = st.recursive(COMPARISON, extend, max_leaves=6)
+MEMBER = st.tuples(
+    st.sampled_from(["in", "not in"]),
+    st.sampled_from(["pod", "tenant"]),
+    st.lists(st.sampled_from(["A", "B", "t1", "t2"]), min_size=1, max_size=3),
+)
+NULL_TEST = st.tuples(st.sampled_from(["is null", "is not null"]), st.sampled_from(["pod", "tenant", "level"]))
+QUERIES = st.recursive(st.one_of(COMPARISON, MEMBER, NULL_TEST), extend, max_leaves=6)
 
 
 def render(node: Node) -> str:
+    if node[0] in ("in", "not in"):
+        return f"{node[1]} {node[0]} ({', '.join(repr(v) for v in node[2])})"
+    if node[0] in ("is null", "is not null"):
+        return f"{node[1]} {node[0]}"
     if node[0] == "cmp":
         return f"{node[1]} {node[2]} '{node[3]}'"
     if node[0] == "not":
@@ -138,6 +171,10 @@ def render(node: Node) -> str:
 
 
 def evaluate(node: Node, row: dict[str, Any]) -> bool:
+    if node[0] in ("in", "not in"):
+        return (row[node[1]] in node[2]) == (node[0] == "in")
+    if node[0] in ("is null", "is not null"):
+        return (row[node[1]] is None) == (node[0] == "is null")
     if node[0] == "cmp":
         value = row[node[1]]
         if node[1] == "level" and node[3] not in ("ERROR", "INFO"):
