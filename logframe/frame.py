@@ -27,12 +27,12 @@ import polars as pl
 from logframe import export, stats
 from logframe.errors import QueryError, SourceError
 from logframe.parquet import ParquetOrigin, is_parquet, scan_parquet
-from logframe.query import KEYWORDS, all_of, field, window_start
+from logframe.query import KEYWORDS, all_of, field, window, window_start
 from logframe.scan import Report, Scan
 from logframe.schema import FIELDS_DTYPE
 from logframe.sources import SourceLike, expand
 from logframe.sources.files import PathLike
-from logframe.timestamps import to_timedelta
+from logframe.timestamps import is_time_of_day, to_timedelta, to_utc
 
 if TYPE_CHECKING:
     from logframe.plot import PlotNamespace
@@ -60,6 +60,11 @@ class Origin(Protocol):
 
     def report(self) -> Report:
         """How the records were read (see :meth:`LogFrame.report`)."""
+        ...
+
+    @property
+    def live(self) -> bool:
+        """Whether records keep arriving (a store): relative time windows then end now, not at the newest record."""
         ...
 
 
@@ -170,9 +175,13 @@ class LogFrame:
     def filter(self, *predicates: pl.Expr, **constraints: Any) -> LogFrame:
         """Keep records matching every predicate and keyword (see :mod:`logframe.query`).
 
-        ``after`` is inclusive and ``before`` exclusive. ``last_minutes=N`` keeps the
-        last N minutes before now, or before the newest record with
-        ``relative_to="newest"`` (which runs one quick pass to find it).
+        ``after`` is inclusive and ``before`` exclusive; they take ISO times, epoch
+        numbers, datetimes, times to the minute (``"2025-10-07 16:40"``) and times of
+        day (``"16:40"``: on the date of the newest record). ``last="15m"`` keeps the
+        last 15 minutes before the newest record (before now on a live store, whose
+        records keep arriving); ``relative_to="now"`` or ``"newest"`` says which.
+        The older ``last_minutes=N`` counts back from now unless
+        ``relative_to="newest"``. Finding the newest record takes one quick pass.
 
         Examples
         --------
@@ -182,19 +191,33 @@ class LogFrame:
         30
         >>> logs.filter(pl.col("container") == "frontend", stream="stdout").collect().height
         6
-        >>> logs.filter(last_minutes=5, relative_to="newest").collect()["timestamp"].min()
+        >>> logs.filter(last="5m").collect()["timestamp"].min()
         datetime.datetime(2025, 10, 7, 16, 54, 8, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
+        >>> logs.filter(after="16:50", before="16:51").collect().height
+        2
         """
-        last = constraints.pop("last_minutes", None)
-        if last is None and "relative_to" in constraints:
-            raise QueryError("relative_to goes with last_minutes=N")
-        relative_to = constraints.pop("relative_to", "now")
+        last, last_minutes = constraints.pop("last", None), constraints.pop("last_minutes", None)
+        relative_to = constraints.pop("relative_to", None)
+        if last is None and last_minutes is None and relative_to is not None:
+            raise QueryError("relative_to goes with last='15m' (or last_minutes=N)")
+        newest: dt.datetime | None = None
+        if any(is_time_of_day(constraints.get(key)) for key in ("after", "before")):
+            newest = self._newest()
+            if newest is None:
+                raise QueryError("a time of day needs the date of a record, and no record has a timestamp")
+            for key in ("after", "before"):
+                if is_time_of_day(constraints.get(key)):
+                    constraints[key] = to_utc(constraints[key], on=newest.date())
         exprs: list[pl.Expr] = []
         if predicates or constraints:
             exprs.append(all_of(*predicates, **constraints))
-        if last is not None:
-            newest = self._newest() if relative_to == "newest" else None
-            exprs.append(pl.col("timestamp") >= window_start(last, relative_to, newest))
+        if last is not None or last_minutes is not None:
+            span = window(last, last_minutes)
+            if relative_to is None:
+                relative_to = "now" if last is None or self._origin.live else "newest"
+            if relative_to == "newest" and newest is None:
+                newest = self._newest()
+            exprs.append(pl.col("timestamp") >= window_start(span, relative_to, newest))
         if not exprs:
             return self
         return self._with(lambda lf: lf.filter(*exprs))

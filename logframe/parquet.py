@@ -52,6 +52,11 @@ class ParquetOrigin:
         """The files' names."""
         return list(self.paths)
 
+    @property
+    def live(self) -> bool:
+        """Parquet files are read as they are: relative windows end at the newest record."""
+        return False
+
     def preview(self, max_bytes: int) -> pl.LazyFrame:
         """All records: Parquet reads only the row groups a preview's head needs."""
         return scan_parquet(self.paths)

@@ -17,7 +17,9 @@ keyword                 matches
 ``source``, ``line``    provenance
 ``after``               ``timestamp >= after`` (inclusive)
 ``before``              ``timestamp < before`` (exclusive)
-``last_minutes``        ``timestamp >= now - N minutes`` (see ``relative_to``)
+``last``                the last span of time (``"15m"``, ``"2h"``, a timedelta) before the
+                        newest record (before now on a live store; see ``relative_to``)
+``last_minutes``        ``timestamp >= now - N minutes`` (the older keyword, kept)
 ``message_contains``    a regular expression searched in ``message``
 anything else           a key-value field of the message (``tenant="company_a"``)
 ======================  =====================================================
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -44,9 +47,12 @@ import polars as pl
 
 from logframe.errors import QueryError
 from logframe.schema import COLUMN_ALIASES, LEVEL_ALIASES, LEVELS, SCHEMA, normalise_level
-from logframe.timestamps import to_utc
+from logframe.timestamps import to_timedelta, to_utc
 
-TIME_KEYWORDS = ("after", "before", "last_minutes", "relative_to")
+WINDOW_KEYWORDS = ("last", "last_minutes", "relative_to")
+"""Keywords of a window relative to now or the newest record: they need the frame (``LogFrame.filter``)."""
+
+TIME_KEYWORDS = ("after", "before", *WINDOW_KEYWORDS)
 """Keywords that restrict the time range rather than match a column."""
 
 KEYWORDS = (*TIME_KEYWORDS, "message_contains")
@@ -180,7 +186,7 @@ def constraint(name: str, value: Any) -> pl.Expr:
     if name == "line":
         values = value if isinstance(value, list | tuple) else [value]
         return pl.col("line").is_in([int(v) for v in values])
-    if name in ("last_minutes", "relative_to"):
+    if name in WINDOW_KEYWORDS:
         raise QueryError(f"{name} needs the frame; use LogFrame.filter({name}=...)")
     column = column_name(name)
     if column == "timestamp":
@@ -192,26 +198,46 @@ def constraint(name: str, value: Any) -> pl.Expr:
     return _match(resolve(name), value, name)
 
 
-def window_start(last_minutes: Any, relative_to: Any, newest: dt.datetime | None) -> dt.datetime:
-    """The start of a ``last_minutes`` window ending now or at the newest record.
+def window(last: Any, last_minutes: Any) -> dt.timedelta:
+    """The span of a ``last=`` (a duration) or ``last_minutes=`` (a number of minutes) window.
+
+    Examples
+    --------
+    >>> window("15m", None), window(None, 90)
+    (datetime.timedelta(seconds=900), datetime.timedelta(seconds=5400))
+    """
+    if last is not None and last_minutes is not None:
+        raise QueryError("give last= (a duration such as '15m') or last_minutes= (a number), not both")
+    if last is not None:
+        return to_timedelta(last, "last")
+    if (
+        isinstance(last_minutes, bool)
+        or not isinstance(last_minutes, int | float)
+        or not math.isfinite(last_minutes)
+        or last_minutes <= 0
+    ):
+        raise QueryError(f"last_minutes must be a positive number of minutes, got {last_minutes!r}")
+    return dt.timedelta(minutes=last_minutes)
+
+
+def window_start(span: dt.timedelta, relative_to: Any, newest: dt.datetime | None) -> dt.datetime:
+    """The start of a window of ``span`` ending now or at the newest record.
 
     Examples
     --------
     >>> newest = dt.datetime(2025, 10, 7, 17, tzinfo=dt.timezone.utc)
-    >>> window_start(15, "newest", newest).isoformat()
+    >>> window_start(dt.timedelta(minutes=15), "newest", newest).isoformat()
     '2025-10-07T16:45:00+00:00'
     """
-    if isinstance(last_minutes, bool) or not isinstance(last_minutes, int | float) or last_minutes <= 0:
-        raise QueryError(f"last_minutes must be a positive number of minutes, got {last_minutes!r}")
     if relative_to == "now":
         end = dt.datetime.now(dt.UTC)
     elif relative_to == "newest":
         if newest is None:
-            raise QueryError("relative_to='newest' needs at least one record with a timestamp")
+            raise QueryError("a window relative to the newest record needs at least one record with a timestamp")
         end = newest
     else:
         raise QueryError(f"relative_to must be 'now' or 'newest', got {relative_to!r}")
-    return end - dt.timedelta(minutes=last_minutes)
+    return end - span
 
 
 def all_of(*predicates: pl.Expr, **constraints: Any) -> pl.Expr:
@@ -246,7 +272,7 @@ def _combine(predicates: Iterable[pl.Expr], constraints: Mapping[str, Any], how:
         if not isinstance(p, pl.Expr):
             raise QueryError(f"positional arguments must be Polars expressions, got {p!r}; use keywords for values")
     for key in constraints:
-        if key in TIME_KEYWORDS[2:]:
+        if key in WINDOW_KEYWORDS:
             raise QueryError(f"{key} is not allowed in any_of/all_of; use LogFrame.filter({key}=...)")
     exprs += [constraint(name, value) for name, value in constraints.items()]
     if not exprs:

@@ -342,6 +342,11 @@ class Scan:
         names = ", ".join(self.names()[:3]) + (" ..." if len(self.sources) > 3 else "")
         return register_io_source(source, schema=SCHEMA, explain_name="logframe", explain_detail=names)
 
+    @property
+    def live(self) -> bool:
+        """Files are read as they are: relative windows end at the newest record."""
+        return False
+
     def preview(self, max_bytes: int) -> pl.LazyFrame:
         """The records of the first ``max_bytes`` read (for a notebook preview that never reads it all)."""
         return replace(self, max_bytes=max_bytes, on_read=None).lazy()

@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from logframe import _native
 from logframe.errors import QueryError
@@ -34,17 +35,34 @@ from logframe.errors import QueryError
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def to_utc(value: str | int | float | dt.datetime | dt.date) -> dt.datetime:
+_TIME_OF_DAY = re.compile(r"(\d{1,2}):(\d{2})(:\d{2}(?:[.,]\d{1,9})?)?")
+_TO_THE_MINUTE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def is_time_of_day(value: object) -> bool:
+    """Whether ``value`` is a time of day with no date, such as ``"16:40"`` or ``"9:05:30"``.
+
+    Examples
+    --------
+    >>> is_time_of_day("16:40"), is_time_of_day("2025-10-07 16:40"), is_time_of_day(5)
+    (True, False, False)
+    """
+    return isinstance(value, str) and _TIME_OF_DAY.fullmatch(value.strip()) is not None
+
+
+def to_utc(value: str | int | float | dt.datetime | dt.date, *, on: dt.date | None = None) -> dt.datetime:
     """Turn a user-given time (for ``after=``, ``before=`` and queries) into aware UTC.
 
     Strings and numbers are read exactly as the decoder reads the times of log
-    records; a naive :class:`datetime.datetime` is taken to be UTC; a
-    :class:`datetime.date` means its midnight UTC.
+    records, and also to the minute with no zone (``"2025-10-07 16:40"``, UTC); a
+    time of day (``"16:40"``) is that time, UTC, on the date ``on`` (a LogFrame
+    passes the date of its newest record); a naive :class:`datetime.datetime` is
+    taken to be UTC; a :class:`datetime.date` means its midnight UTC.
 
     Raises
     ------
     QueryError
-        If the value cannot be read as a time.
+        If the value cannot be read as a time, or is a time of day and ``on`` is not given.
 
     Examples
     --------
@@ -52,7 +70,24 @@ def to_utc(value: str | int | float | dt.datetime | dt.date) -> dt.datetime:
     '2025-10-08T00:44:30+00:00'
     >>> to_utc(dt.datetime(2025, 10, 7, 12)).isoformat()
     '2025-10-07T12:00:00+00:00'
+    >>> to_utc("2025-10-07 16:40").isoformat(), to_utc("9:05", on=dt.date(2025, 10, 7)).isoformat()
+    ('2025-10-07T16:40:00+00:00', '2025-10-07T09:05:00+00:00')
     """
+    if isinstance(value, str):
+        text = value.strip()
+        day_time = _TIME_OF_DAY.fullmatch(text)
+        if day_time:
+            if on is None:
+                raise QueryError(
+                    f"{value!r} is a time of day with no date; give the date too ('2025-10-07 {text}') "
+                    "or use LogFrame.filter(after=..., before=...), which takes the date of the newest record"
+                )
+            hour, minute, rest = day_time.groups()
+            if int(hour) > 23 or int(minute) > 59:
+                raise QueryError(f"cannot read {value!r} as a time of day: hours are 0-23 and minutes 0-59")
+            value = f"{on.isoformat()}T{int(hour):02d}:{minute}{rest or ':00'}"
+        elif _TO_THE_MINUTE.fullmatch(text):
+            value = text + ":00"
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)

@@ -67,6 +67,19 @@ def test_last_minutes_relative_to_newest_and_now(logs: logframe.LogFrame) -> Non
     assert lines(logs.filter(last_minutes=10)) == []
 
 
+def test_last_is_a_duration_before_the_newest_record_of_a_file(logs: logframe.LogFrame) -> None:
+    assert lines(logs.filter(last="10m")) == [2, 3, 4]
+    assert lines(logs.filter(last=dt.timedelta(minutes=5), level="debug")) == [4]
+    assert lines(logs.filter(last="10m", relative_to="now")) == []
+    assert lines(logs.filter(last="1h", relative_to="newest")) == [1, 2, 3, 4]
+
+
+def test_times_of_day_are_on_the_date_of_the_newest_record(logs: logframe.LogFrame) -> None:
+    assert lines(logs.filter(after="16:05", before="16:10:00")) == [2]
+    assert lines(logs.filter(after="2025-10-07 16:10")) == [3, 4]
+    assert lines(logs.filter(before="9:00")) == []
+
+
 def test_expressions_and_any_of(logs: logframe.LogFrame) -> None:
     assert lines(logs.filter(pl.col("level") == "ERROR")) == [1, 5]
     assert lines(logs.filter(field("case_id") == "abc")) == [3]
@@ -97,7 +110,13 @@ def test_filters_chain_and_leave_the_original_alone(logs: logframe.LogFrame) -> 
         ({"tenant": {"a": 1}}, "values must be strings or numbers"),
         ({"last_minutes": -5}, "positive number of minutes"),
         ({"last_minutes": 5, "relative_to": "then"}, "'now' or 'newest'"),
-        ({"relative_to": "now"}, "goes with last_minutes"),
+        ({"relative_to": "now"}, "goes with last="),
+        ({"last": "10 minutes"}, "is not a duration"),
+        ({"last": 10}, "is not a duration"),
+        ({"last": "10m", "last_minutes": 10}, "not both"),
+        ({"last_minutes": float("inf")}, "positive number of minutes"),
+        ({"after": "24:00"}, "hours are 0-23"),
+        ({"last_minute": 5}, "did you mean 'last_minutes'"),
     ],
 )
 def test_bad_filters_say_what_is_wrong(logs: logframe.LogFrame, kwargs: dict[str, object], message: str) -> None:
@@ -112,3 +131,5 @@ def test_any_of_rejects_bad_arguments() -> None:
         any_of("pod='A'")  # type: ignore[arg-type]
     with pytest.raises(QueryError, match="not allowed in any_of"):
         any_of(last_minutes=5)
+    with pytest.raises(QueryError, match="not allowed in any_of"):
+        any_of(last="5m")

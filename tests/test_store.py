@@ -71,6 +71,18 @@ def test_ingest_is_idempotent_and_appends_only_what_is_new(tmp_path: Path, write
     assert store.scan().collect()["line"].sort().to_list() == [1, 2, 3, 4, 5, 6]
 
 
+def test_a_last_window_on_a_store_ends_now_and_on_a_file_at_the_newest_record(tmp_path: Path, write: Writer) -> None:
+    now = dt.datetime.now(dt.UTC)
+    times = [(now - dt.timedelta(hours=3)).isoformat(), (now - dt.timedelta(minutes=2)).isoformat()]
+    path = write([record(f"INFO:app:n={i}", t) for i, t in enumerate(times)])
+    store = open_store(tmp_path / "store")
+    ingest(path, store)
+    assert store.scan().filter(last="1h").collect()["line"].to_list() == [2]
+    assert store.scan().filter(last="4h", relative_to="newest").collect().height == 2
+    old = write([record("INFO:app:a", "2025-10-07T16:00:00Z"), record("INFO:app:b", "2025-10-07T16:50:00Z")])
+    assert logframe.scan(old).filter(last="1h").collect()["line"].to_list() == [1, 2]
+
+
 def test_ingest_commits_in_batches(tmp_path: Path, write: Writer) -> None:
     store = open_store(tmp_path / "store")
     path = write([record(f"INFO:app:n={i}") for i in range(50)])

@@ -108,6 +108,17 @@ def test_to_utc_accepts_strings_numbers_and_datetimes() -> None:
     assert to_utc(eastern) == dt.datetime(2025, 10, 7, 16, tzinfo=UTC)
 
 
+def test_to_utc_reads_times_to_the_minute_and_times_of_day_on_a_given_date() -> None:
+    day = dt.date(2025, 10, 7)
+    assert to_utc("2025-10-07 16:40") == to_utc("2025-10-07T16:40") == dt.datetime(2025, 10, 7, 16, 40, tzinfo=UTC)
+    assert to_utc("16:40", on=day) == dt.datetime(2025, 10, 7, 16, 40, tzinfo=UTC)
+    assert to_utc(" 9:05:30.25 ", on=day) == dt.datetime(2025, 10, 7, 9, 5, 30, 250000, tzinfo=UTC)
+    with pytest.raises(QueryError, match="time of day with no date"):
+        to_utc("16:40")
+    with pytest.raises(QueryError, match="minutes 0-59"):
+        to_utc("16:60", on=day)
+
+
 @pytest.mark.parametrize("bad", ["yesterday", "", True, None, [1]])
 def test_to_utc_rejects_what_it_cannot_read(bad: object) -> None:
     with pytest.raises(QueryError, match="time"):

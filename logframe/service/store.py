@@ -220,6 +220,11 @@ class _StoreOrigin:
     def names(self) -> list[str]:
         return [f"store {self.store.path}"]
 
+    @property
+    def live(self) -> bool:
+        """A store keeps receiving records: relative windows end now."""
+        return True
+
     def preview(self, max_bytes: int) -> pl.LazyFrame:
         return self.store.scan().lazy()  # a Delta scan reads only what the preview's head needs
 
