@@ -25,6 +25,7 @@ from typing import Annotated, Any
 import typer
 
 import logframe
+from logframe import export
 from logframe.errors import LogframeError
 from logframe.frame import LogFrame
 from logframe.sources import expand
@@ -44,7 +45,9 @@ class Output(StrEnum):
     """Output formats of ``logframe query``."""
 
     table = "table"
+    text = "text"
     csv = "csv"
+    json = "json"
     ndjson = "ndjson"
     parquet = "parquet"
 
@@ -73,10 +76,43 @@ StorageOptions = Annotated[
     ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a readable summary.")]
+Since = Annotated[
+    str | None,
+    typer.Option("--since", help="Only the last span before the newest record, e.g. 15m, 2h, 1d.", show_default=False),
+]
+From = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        help="From this time on (inclusive): ISO 8601, '2025-10-07 16:40', or a time of day (16:40) "
+        "on the data's date.",
+        show_default=False,
+    ),
+]
+To = Annotated[
+    str | None,
+    typer.Option("--to", help="Up to this time (exclusive), written like --from.", show_default=False),
+]
 ShowProgress = Annotated[
     bool | None,
     typer.Option("--progress/--no-progress", help="Progress bar on stderr (default: big inputs on a terminal)."),
 ]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"logframe {logframe.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Analyse Kubernetes/CloudWatch application logs: stats, queries and parse reports."""
 
 
 def _fail(message: str) -> None:
@@ -114,6 +150,18 @@ def _opened(
         _fail(str(error))
 
 
+def _window(logs: LogFrame, since: str | None, start: str | None, end: str | None) -> LogFrame:
+    """The records of ``--since``/``--from``/``--to`` (each optional)."""
+    window: dict[str, str] = {}
+    if since is not None:
+        window["last"] = since
+    if start is not None:
+        window["after"] = start
+    if end is not None:
+        window["before"] = end
+    return logs.filter(**window) if window else logs
+
+
 def _stderr_console() -> Any:
     from rich.console import Console
 
@@ -135,10 +183,13 @@ def stats(
     as_json: AsJson = False,
     progress: ShowProgress = None,
     storage_option: StorageOptions = None,
+    since: Since = None,
+    start: From = None,
+    end: To = None,
 ) -> None:
     """Count records by level and container, and give the UTC time range."""
     with _opened(files, log_format, progress, storage_option) as logs:
-        result = logs.stats()
+        result = _window(logs, since, start, end).stats()
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
@@ -189,53 +240,60 @@ def query(
     log_format: LogFormat = "auto",
     progress: ShowProgress = None,
     storage_option: StorageOptions = None,
+    since: Since = None,
+    start: From = None,
+    end: To = None,
 ) -> None:
-    """Select records with a query and print or write them."""
+    """Select records with a query and print or write them (a table shows the first 20 on a terminal)."""
     if output_format is Output.parquet and out is None:
         _fail("--format parquet needs --output FILE (Parquet is not written to a terminal)")
     with _opened(files, log_format, progress, storage_option) as logs:
-        try:
-            selected = logs.where(where) if where else logs
-        except LogframeError as error:
-            _fail(str(error))
+        selected = _window(logs, since, start, end)
+        selected = selected.where(where) if where else selected
         if limit is not None:
             selected = selected.head(limit)
         if output_format is Output.table:
-            _print_table(selected, limit or 20, out)
+            _print_table(selected, limit or TABLE_ROWS, out)
+        elif output_format is Output.parquet:
+            selected.to_parquet(out)  # type: ignore[arg-type]  # checked above
+            typer.echo(f"wrote {out}", err=True)
         elif out is None:
-            _stream_text(selected, output_format)
+            export.write_stream(selected.lazy(), output_format.value, sys.stdout)  # type: ignore[arg-type]
         else:
-            {"csv": selected.to_csv, "ndjson": selected.to_ndjson, "parquet": selected.to_parquet}[output_format.value](
-                out
-            )
+            _write_file(selected, output_format, out)
             typer.echo(f"wrote {out}", err=True)
 
 
+TABLE_ROWS = 20
+"""Rows of a ``logframe query`` table unless ``--limit`` says otherwise."""
+
+
+def _write_file(selected: LogFrame, output_format: Output, out: Path) -> None:
+    try:
+        with out.open("w", encoding="utf-8") as handle:
+            export.write_stream(selected.lazy(), output_format.value, handle)  # type: ignore[arg-type]
+    except OSError as error:
+        _fail(f"cannot write {out}: {error.strerror or error}")
+
+
 def _print_table(selected: LogFrame, rows: int, out: Path | None) -> None:
+    """The first ``rows`` records as a table, and how many more matched ("... 25 more")."""
     import polars as pl
 
-    frame = selected.head(rows).lazy().select("timestamp", "level", "container", "component", "message").collect()
-    with pl.Config(tbl_rows=rows, fmt_str_lengths=100, tbl_width_chars=200):
+    columns = ("timestamp", "level", "container", "component", "message")
+    frame = selected.head(rows + 1).lazy().select(columns).collect()
+    more = 0
+    if frame.height > rows:
+        frame = frame.head(rows)
+        more = selected.lazy().select(pl.len()).collect(engine="streaming").item() - rows
+    with pl.Config(tbl_rows=rows, fmt_str_lengths=100, tbl_width_chars=160, tbl_hide_dataframe_shape=True):
         text = str(frame)
+    if more:
+        text += f"\n... {more:,} more (--limit N to see more, --format text|csv|ndjson to see all)"
     if out is None:
         typer.echo(text)
     else:
         out.write_text(text + "\n", encoding="utf-8")
-
-
-def _stream_text(selected: LogFrame, output_format: Output) -> None:
-    """Write CSV or NDJSON to stdout batch by batch."""
-    from logframe import export
-
-    lf = export._flat(selected.lazy()) if output_format is Output.csv else export._json_lines(selected.lazy())
-    header = output_format is Output.csv
-    for batch in lf.collect_batches(engine="streaming"):
-        if output_format is Output.csv:
-            sys.stdout.write(batch.write_csv(include_header=header))
-            header = False
-        elif batch.height:
-            sys.stdout.write("\n".join(batch["json"]) + "\n")
-    sys.stdout.flush()
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TextIO
 
 import polars as pl
 
@@ -105,15 +105,53 @@ def to_json(lf: pl.LazyFrame, path: PathArg) -> Path:
     """Write records as one JSON array, batch by batch (never all in memory)."""
     out = Path(path)
     with out.open("w", encoding="utf-8") as handle:
-        handle.write("[")
-        first = True
-        for batch in _json_lines(lf).collect_batches(engine="streaming"):
-            if batch.height == 0:
-                continue
-            handle.write(("\n" if first else ",\n") + ",\n".join(batch["json"]))
-            first = False
-        handle.write("\n]\n" if not first else "]\n")
+        write_stream(lf, "json", handle)
     return out
+
+
+TextFormat = Literal["csv", "ndjson", "json", "text"]
+"""The formats :func:`write_stream` writes to an open text stream."""
+
+
+def write_stream(lf: pl.LazyFrame, fmt: TextFormat, handle: TextIO) -> None:
+    """Write records to an open text stream (a file, stdout, a pipe) batch by batch.
+
+    ``csv`` has a header and ``fields`` as JSON text; ``ndjson`` one JSON object a line; ``json``
+    one array; ``text`` one readable line a record (see :func:`text_line`). Memory is one batch.
+
+    Examples
+    --------
+    >>> import io, logframe
+    >>> out = io.StringIO()
+    >>> write_stream(logframe.scan("sample_logs.txt").head(2).lazy(), "text", out)
+    >>> out.getvalue().splitlines()[0][:40]
+    '2025-10-07T16:00:05Z INFO     [backend/b'
+    """
+    if fmt == "csv":
+        lines = _flat(lf)
+    elif fmt == "text":
+        lines = lf.select(text_line())
+    else:
+        lines = _json_lines(lf)
+    first = True
+    if fmt == "json":
+        handle.write("[")
+    for batch in lines.collect_batches(engine="streaming"):
+        if fmt == "csv":
+            handle.write(batch.write_csv(include_header=first))
+            first = False
+        elif batch.height:
+            text = batch.to_series(0)
+            if fmt == "json":
+                handle.write(("\n" if first else ",\n") + ",\n".join(text))
+            else:
+                handle.write("\n".join(text) + "\n")
+            first = False
+    if fmt == "json":
+        handle.write("\n]\n" if not first else "]\n")
+    elif fmt == "csv" and first:
+        handle.write(",".join(lines.collect_schema().names()) + "\n")
+    handle.flush()
 
 
 def text_line() -> pl.Expr:

@@ -44,6 +44,48 @@ def test_query_formats(tmp_path: Path) -> None:
     assert pl.read_parquet(parquet).height == 30
 
 
+def test_query_text_json_and_files(tmp_path: Path) -> None:
+    where = "level='ERROR' & tenant='company-b'"
+    text = runner.invoke(app, ["query", "sample_logs.txt", "-w", where, "-f", "text"]).output.splitlines()
+    assert len(text) == 30
+    assert text[0].startswith("2025-10-07T16:")
+    assert " ERROR " in text[0]
+    records = json.loads(runner.invoke(app, ["query", "sample_logs.txt", "-w", where, "-f", "json"]).output)
+    assert len(records) == 30
+    assert {r["level"] for r in records} == {"ERROR"}
+    assert records[0]["fields"]["tenant"] == "company-b"
+    assert json.loads(runner.invoke(app, ["query", "sample_logs.txt", "-w", "pod='none'", "-f", "json"]).output) == []
+    out = tmp_path / "e.ndjson"
+    assert runner.invoke(app, ["query", "sample_logs.txt", "-w", where, "-f", "ndjson", "-o", str(out)]).exit_code == 0
+    assert len(out.read_text().splitlines()) == 30
+
+
+def test_a_terminal_table_says_how_many_more_matched() -> None:
+    result = runner.invoke(app, ["query", "sample_logs.txt", "-w", "level='ERROR'"])
+    errors = len(
+        runner.invoke(app, ["query", "sample_logs.txt", "-w", "level='ERROR'", "-f", "ndjson"]).output.splitlines()
+    )
+    assert result.exit_code == 0
+    assert f"... {errors - 20} more" in result.output
+    assert "more" not in runner.invoke(app, ["query", "sample_logs.txt", "-w", "level='ERROR'", "-n", "5"]).output
+
+
+def test_since_from_and_to_on_reading_commands() -> None:
+    stats = json.loads(runner.invoke(app, ["stats", "sample_logs.txt", "--since", "5m", "--json"]).output)
+    assert stats["time_range"]["start"] >= "2025-10-07T16:53:21"
+    window = ["query", "sample_logs.txt", "-f", "ndjson", "--from", "16:50", "--to", "2025-10-07 16:51"]
+    lines = [json.loads(line) for line in runner.invoke(app, window).output.splitlines()]
+    assert [r["line"] for r in lines] == [138, 139]
+    assert all("2025-10-07T16:50" in r["timestamp"] for r in lines)
+
+
+def test_version() -> None:
+    import logframe
+
+    result = runner.invoke(app, ["--version"])
+    assert (result.exit_code, result.output.strip()) == (0, f"logframe {logframe.__version__}")
+
+
 def test_progress_bar_can_be_forced() -> None:
     assert runner.invoke(app, ["stats", "sample_logs.txt", "--progress"]).exit_code == 0
 
@@ -58,6 +100,17 @@ def test_bad_arguments_exit_non_zero_with_a_message() -> None:
     parquet_to_terminal = runner.invoke(app, ["query", "sample_logs.txt", "-f", "parquet"])
     assert parquet_to_terminal.exit_code == 2
     assert runner.invoke(app, ["query", "sample_logs.txt", "-f", "xml"]).exit_code == 2
+    for args, message in [
+        (["--since", "5x"], "is not a duration"),
+        (["--from", "25:00"], "hours are 0-23"),
+        (["--to", "yesterday"], "cannot read 'yesterday' as a time"),
+        (["-f", "csv", "-o", "/nonexistent/dir/x.csv"], "cannot write /nonexistent/dir/x.csv"),
+    ]:
+        result = runner.invoke(app, ["query", "sample_logs.txt", *args])
+        assert result.exit_code == 2, args
+        assert message in result.output, args
+        assert "Traceback" not in result.output, args
+        assert len(result.output.strip().splitlines()) == 1, args
 
 
 def test_stats_reads_stdin() -> None:
