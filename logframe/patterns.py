@@ -113,8 +113,24 @@ FEW_WORDS = 3
 """A ``<*>`` position whose values in a cluster are at most this many plain words splits the cluster."""
 
 
-def _cluster(distinct: list[str]) -> tuple[list[int], list[str]]:
-    """Cluster distinct masked messages: each one's template id, and the templates."""
+def cluster_masked(distinct: list[str]) -> tuple[list[int], list[str]]:
+    """Cluster distinct masked messages: each one's template id, and the templates.
+
+    Parameters
+    ----------
+    distinct
+        Masked messages (see :func:`mask`), each once; earlier ones seed the templates.
+
+    Returns
+    -------
+    tuple[list[int], list[str]]
+        The template id of every input, in order, and the templates indexed by id.
+
+    Examples
+    --------
+    >>> cluster_masked(["job <*> done in <*>s", "job <*> failed", "job <*> done in <*>ms"])
+    ([0, 1, 2], ['job <*> done in <*>s', 'job <*> failed', 'job <*> done in <*>ms'])
+    """
     tree = _Tree()
     assigned = [tree.add(text.split(" ") if text else []) for text in distinct]
     return _split_word_variables(distinct, assigned, tree.clusters)
@@ -174,7 +190,7 @@ def mine_templates(messages: pl.Series | Sequence[str | None]) -> pl.DataFrame:
     series = messages if isinstance(messages, pl.Series) else pl.Series(list(messages), dtype=pl.String)
     frame = pl.DataFrame({"masked": series.cast(pl.String)}).with_columns(pl.col("masked").pipe(mask))
     distinct = frame.select(pl.col("masked").drop_nulls().unique(maintain_order=True)).to_series().to_list()
-    ids, names = _cluster(distinct)
+    ids, names = cluster_masked(distinct)
     lookup = pl.DataFrame(
         {"masked": distinct, "template_id": ids}, schema={"masked": pl.String, "template_id": pl.UInt32}
     )
@@ -211,7 +227,7 @@ def summarise(lf: pl.LazyFrame) -> pl.DataFrame:
         .sort("first_seen", "masked", nulls_last=True)
         .collect(engine="streaming")
     )
-    ids, names = _cluster(per_masked["masked"].to_list())
+    ids, names = cluster_masked(per_masked["masked"].to_list())
     grouped = per_masked.with_columns(template=pl.Series([names[i] for i in ids], dtype=pl.String))
     return (
         grouped.sort("count", descending=True)
