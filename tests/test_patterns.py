@@ -132,6 +132,7 @@ def test_grouping_accuracy_on_loghub_is_never_below_drain3() -> None:
 
 
 APPLOGS = Path(__file__).parent / "data" / "applogs_labelled.csv"
+GA_APPLOGS = 0.98  # issue 15
 
 
 def test_grouping_accuracy_on_labelled_application_logs() -> None:
