@@ -51,6 +51,7 @@ _MASKS: tuple[tuple[str, str], ...] = (
     (r"(?i)\b[0-9a-f]*\d[0-9a-f]*[a-f][0-9a-f]*\b|\b[0-9a-f]*[a-f][0-9a-f]*\d[0-9a-f]*\b", WILDCARD),  # hex with digits
     (r"(?:^|\s)/\S*", " " + WILDCARD),  # absolute paths
     (r"=[^\s,;]+", "=" + WILDCARD),  # key=value values
+    (r"(?i)\b(?:true|false)\b", WILDCARD),  # boolean literals: always the value of some flag
     (r"-?\d+(?:\.\d+)?", WILDCARD),  # numbers, also inside identifiers
 )
 
@@ -129,7 +130,7 @@ def cluster_masked(distinct: list[str]) -> tuple[list[int], list[str]]:
     Examples
     --------
     >>> cluster_masked(["job <*> done in <*>s", "job <*> failed", "job <*> done in <*>ms"])
-    ([0, 1, 2], ['job <*> done in <*>s', 'job <*> failed', 'job <*> done in <*>ms'])
+    ([0, 1, 0], ['job <*> done in <*>', 'job <*> failed'])
     """
     tree = _Tree()
     assigned = [tree.add(text.split(" ") if text else []) for text in distinct]
