@@ -4,7 +4,7 @@ Two steps, one configuration for every input:
 
 1. **Mask** the obvious variables with vectorised Polars expressions: the values of ``key=value``
    pairs, quoted strings, dates written out (``Sun Jul 10``), UUIDs, IP addresses (with ports), hex
-   numbers, paths and URLs, and numbers (also inside identifiers: ``blk_-6952`` → ``blk_<*>``).
+   numbers, paths and URLs, boolean literals, and numbers (also inside identifiers: ``blk_-6952`` → ``blk_<*>``).
 2. **Cluster the distinct masked strings** (usually far fewer than the messages) with a Drain-style
    fixed-depth tree: messages with the same number of tokens and the same first :data:`DEPTH` tokens
    share a leaf; in a leaf a message joins the most similar template if it shares at least
