@@ -4,7 +4,7 @@ Two steps, one configuration for every input:
 
 1. **Mask** the obvious variables with vectorised Polars expressions: the values of ``key=value``
    pairs, quoted strings, dates written out (``Sun Jul 10``), UUIDs, IP addresses (with ports), hex
-   numbers, paths and URLs, and numbers (also inside identifiers: ``blk_-6952`` → ``blk_<*>``).
+   numbers, paths and URLs, boolean literals, and numbers (also inside identifiers: ``blk_-6952`` → ``blk_<*>``).
 2. **Cluster the distinct masked strings** (usually far fewer than the messages) with a Drain-style
    fixed-depth tree: messages with the same number of tokens and the same first :data:`DEPTH` tokens
    share a leaf; in a leaf a message joins the most similar template if it shares at least
@@ -51,6 +51,7 @@ _MASKS: tuple[tuple[str, str], ...] = (
     (r"(?i)\b[0-9a-f]*\d[0-9a-f]*[a-f][0-9a-f]*\b|\b[0-9a-f]*[a-f][0-9a-f]*\d[0-9a-f]*\b", WILDCARD),  # hex with digits
     (r"(?:^|\s)/\S*", " " + WILDCARD),  # absolute paths
     (r"=[^\s,;]+", "=" + WILDCARD),  # key=value values
+    (r"(?i)\b(?:true|false)\b", WILDCARD),  # boolean literals: always the value of some flag
     (r"-?\d+(?:\.\d+)?", WILDCARD),  # numbers, also inside identifiers
 )
 
@@ -113,8 +114,24 @@ FEW_WORDS = 3
 """A ``<*>`` position whose values in a cluster are at most this many plain words splits the cluster."""
 
 
-def _cluster(distinct: list[str]) -> tuple[list[int], list[str]]:
-    """Cluster distinct masked messages: each one's template id, and the templates."""
+def cluster_masked(distinct: list[str]) -> tuple[list[int], list[str]]:
+    """Cluster distinct masked messages: each one's template id, and the templates.
+
+    Parameters
+    ----------
+    distinct
+        Masked messages (see :func:`mask`), each once; earlier ones seed the templates.
+
+    Returns
+    -------
+    tuple[list[int], list[str]]
+        The template id of every input, in order, and the templates indexed by id.
+
+    Examples
+    --------
+    >>> cluster_masked(["job <*> done in <*>s", "job <*> failed", "job <*> done in <*>ms"])
+    ([0, 1, 0], ['job <*> done in <*>', 'job <*> failed'])
+    """
     tree = _Tree()
     assigned = [tree.add(text.split(" ") if text else []) for text in distinct]
     return _split_word_variables(distinct, assigned, tree.clusters)
@@ -174,7 +191,7 @@ def mine_templates(messages: pl.Series | Sequence[str | None]) -> pl.DataFrame:
     series = messages if isinstance(messages, pl.Series) else pl.Series(list(messages), dtype=pl.String)
     frame = pl.DataFrame({"masked": series.cast(pl.String)}).with_columns(pl.col("masked").pipe(mask))
     distinct = frame.select(pl.col("masked").drop_nulls().unique(maintain_order=True)).to_series().to_list()
-    ids, names = _cluster(distinct)
+    ids, names = cluster_masked(distinct)
     lookup = pl.DataFrame(
         {"masked": distinct, "template_id": ids}, schema={"masked": pl.String, "template_id": pl.UInt32}
     )
@@ -211,7 +228,7 @@ def summarise(lf: pl.LazyFrame) -> pl.DataFrame:
         .sort("first_seen", "masked", nulls_last=True)
         .collect(engine="streaming")
     )
-    ids, names = _cluster(per_masked["masked"].to_list())
+    ids, names = cluster_masked(per_masked["masked"].to_list())
     grouped = per_masked.with_columns(template=pl.Series([names[i] for i in ids], dtype=pl.String))
     return (
         grouped.sort("count", descending=True)

@@ -119,6 +119,15 @@ def test_pattern_rules_regex_and_new_template(write: Writer) -> None:
     assert Alerting(parse_rules(document)).evaluate(logs, at(31)) == []  # "Disk slow" was in the baseline
 
 
+def test_new_template_rule_uses_mined_templates_not_masked_messages(write: Writer) -> None:
+    names = ["alpha", "beta", "gamma", "delta", "epsilon"]  # more plain words than an enumeration
+    lines = [record(f"ERROR:app:Cache evicted entry for {n}", at(i).isoformat()) for i, n in enumerate(names)]
+    lines.append(record("ERROR:app:Cache evicted entry for omega", at(61).isoformat()))
+    document = {"rules": [{"name": "new", "kind": "pattern", "new_template": True, "window": "5m"}]}
+    logs = logframe.scan(write(lines))
+    assert Alerting(parse_rules(document)).evaluate(logs, at(62)) == []  # masked text is new, template is not
+
+
 @pytest.mark.parametrize(
     ("spec", "message"),
     [

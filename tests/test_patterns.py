@@ -129,3 +129,21 @@ def test_grouping_accuracy_on_loghub_is_never_below_drain3() -> None:
         assert row["logframe_ga"] >= row["drain3_ga"], row
     mean = sum(r["logframe_ga"] for r in rows) / len(rows)
     assert mean >= 0.94  # measured 0.942 on 2026-11-23; the issue's target is 0.95 (not met yet)
+
+
+APPLOGS = Path(__file__).parent / "data" / "applogs_labelled.csv"
+GA_APPLOGS = 0.975  # measured 0.975 on 2026-12-03; issue 15 asks 0.98 (not met: free-text error reasons)
+
+
+def test_grouping_accuracy_on_labelled_application_logs() -> None:
+    """Kubernetes application messages (key=value, quoted strings, HTTP, JSON, UUIDs, emoji).
+
+    Written from 40 templates by ``tests/data/make_applogs_labelled.py``; issue 15 asks for GA >= 0.98.
+    """
+    from bench.patterns import grouping_accuracy
+
+    labelled = pl.read_csv(APPLOGS)
+    assert labelled.height == 480
+    assert labelled["event_id"].n_unique() == 40
+    mined = mine_templates(labelled["message"])
+    assert grouping_accuracy(labelled["event_id"], mined["template_id"]) >= GA_APPLOGS

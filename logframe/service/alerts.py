@@ -38,7 +38,7 @@ import polars as pl
 from logframe.dependencies import import_optional
 from logframe.errors import QueryError
 from logframe.frame import LogFrame
-from logframe.patterns import mask
+from logframe.patterns import cluster_masked, mask
 from logframe.query import resolve, validate_regex
 from logframe.querylang import compile_query
 from logframe.timestamps import to_timedelta
@@ -185,13 +185,26 @@ def measure(rule: Rule, logs: LogFrame, now: dt.datetime) -> dict[tuple[str | No
 def _new_templates(
     rule: Rule, logs: LogFrame, matched: pl.LazyFrame, now: dt.datetime
 ) -> dict[tuple[str | None, ...], float]:
+    """Mined templates of the window that no baseline message falls into, with their counts.
+
+    The distinct masked messages of both windows are clustered together (baseline first), so a
+    recent message whose masked form is new but whose template is not (another enumeration-free
+    variable) does not fire.
+    """
     start = now - rule.window
-    recent = matched.group_by(mask(pl.col("message")).alias("template")).agg(n=pl.len())
+    recent = matched.group_by(mask(pl.col("message")).alias("masked")).agg(n=pl.len())
     baseline = logs.filter(after=start - rule.baseline, before=start)
     before = baseline.where(rule.where) if rule.where else baseline
-    seen = before.lazy().select(mask(pl.col("message")).alias("template")).unique()
-    new = recent.join(seen, on="template", how="anti").collect()
-    return {(template,): float(n) for template, n in new.iter_rows()}
+    seen = before.lazy().select(mask(pl.col("message")).alias("masked")).unique()
+    recent_df, seen_df = pl.collect_all([recent.drop_nulls("masked"), seen.drop_nulls("masked")])
+    seen_masked = seen_df["masked"].to_list()
+    ids, names = cluster_masked(seen_masked + recent_df["masked"].to_list())
+    seen_ids = set(ids[: len(seen_masked)])
+    counts: dict[tuple[str | None, ...], float] = {}
+    for i, n in zip(ids[len(seen_masked) :], recent_df["n"].to_list(), strict=True):
+        if i not in seen_ids:
+            counts[(names[i],)] = counts.get((names[i],), 0.0) + float(n)
+    return counts
 
 
 @dataclass(frozen=True)
