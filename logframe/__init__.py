@@ -30,6 +30,7 @@ if _sys.platform == "linux" and "MALLOC_ARENA_MAX" not in _os.environ:
 
 from logframe.errors import FormatError, LogframeError, QueryError, SourceError
 from logframe.frame import LogFrame, LogParser, Record, scan
+from logframe.namespace import LogsNamespace
 from logframe.patterns import mine_templates
 from logframe.query import all_of, any_of, field
 from logframe.schema import LEVELS, SCHEMA
@@ -44,6 +45,7 @@ __all__ = [
     "LogFrame",
     "LogParser",
     "LogframeError",
+    "LogsNamespace",
     "QueryError",
     "Record",
     "SourceError",

@@ -26,10 +26,10 @@ import polars as pl
 
 from logframe import export, stats
 from logframe.errors import QueryError, SourceError
-from logframe.parquet import ParquetOrigin, is_parquet, scan_parquet
+from logframe.parquet import ParquetOrigin, is_parquet, records_report, scan_parquet
 from logframe.query import KEYWORDS, all_of, field, window, window_start
 from logframe.scan import Report, Scan
-from logframe.schema import FIELDS_DTYPE
+from logframe.schema import FIELDS_DTYPE, SCHEMA
 from logframe.sources import SourceLike, expand
 from logframe.sources.files import PathLike
 from logframe.timestamps import is_time_of_day, to_timedelta, to_utc
@@ -123,6 +123,36 @@ def _record(row: dict[str, Any]) -> Record:
     for pair in pairs:
         fields.setdefault(pair["key"], pair["value"])
     return Record(fields=fields, **row)
+
+
+def _count(n: object, verb: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise QueryError(f"{verb}(n) takes a number of records >= 0, got {n!r}")
+    return n
+
+
+@dataclass(frozen=True)
+class PolarsOrigin:
+    """The origin of a LogFrame made from a Polars frame (see :meth:`LogFrame.from_polars`)."""
+
+    lf: pl.LazyFrame
+
+    def names(self) -> list[str]:
+        """One name for the frame."""
+        return ["a Polars frame"]
+
+    def preview(self, max_bytes: int) -> pl.LazyFrame:
+        """The frame itself: its head is what a preview reads."""
+        return self.lf
+
+    def report(self) -> Report:
+        """Records of the frame (nothing was parsed or skipped), in the report every origin gives."""
+        return records_report(self.names(), lambda _: self.lf, "polars", "records given as a Polars frame")
+
+    @property
+    def live(self) -> bool:
+        """A frame is read as it is: relative windows end at the newest record."""
+        return False
 
 
 class LogFrame:
@@ -246,7 +276,113 @@ class LogFrame:
         >>> logframe.scan("sample_logs.txt").head(3).collect()["line"].to_list()
         [1, 3, 4]
         """
-        return self._with(lambda lf: lf.head(n))
+        count = _count(n, "head")
+        return self._with(lambda lf: lf.head(count))
+
+    def tail(self, n: int = 10) -> LogFrame:
+        """The last ``n`` records (in file order, or in the order of a :meth:`sort` before it), still lazy.
+
+        Examples
+        --------
+        >>> import logframe
+        >>> logframe.scan("sample_logs.txt").tail(2).collect()["line"].to_list()
+        [146, 147]
+        """
+        count = _count(n, "tail")
+        return self._with(lambda lf: lf.tail(count))
+
+    def sort(self, *by: str, descending: bool = False) -> LogFrame:
+        """Records ordered by columns (default ``timestamp``), nulls last; still a LogFrame.
+
+        Examples
+        --------
+        >>> import logframe
+        >>> logs = logframe.scan("sample_logs.txt")
+        >>> logs.sort("timestamp", descending=True).head(1).collect()["line"].item()
+        147
+        """
+        names = list(by) or ["timestamp"]
+        known = self.schema.names()
+        for name in names:
+            if not isinstance(name, str) or name not in known:
+                raise QueryError(f"cannot sort by {name!r}: the columns are {', '.join(known)}")
+        return self._with(lambda lf: lf.sort(names, descending=descending, nulls_last=True))
+
+    def select(self, *exprs: str | pl.Expr) -> pl.LazyFrame:
+        """Columns or expressions of the records as a ``pl.LazyFrame`` (no longer in the record schema).
+
+        ``filter``, ``where``, ``head``, ``tail``, ``sort`` and ``with_fields`` keep a LogFrame;
+        ``select`` and :meth:`lazy` leave it for Polars.
+
+        Examples
+        --------
+        >>> import logframe, polars as pl
+        >>> logframe.scan("sample_logs.txt").select("level", pl.col("line") * 2).head(1).collect().row(0)
+        ('INFO', 2)
+        """
+        return self._lf.select(*exprs)
+
+    @property
+    def schema(self) -> pl.Schema:
+        """Column names and dtypes (read without reading any record).
+
+        Examples
+        --------
+        >>> import logframe
+        >>> logframe.scan("sample_logs.txt").schema["line"]
+        Int64
+        """
+        return self._lf.collect_schema()
+
+    @property
+    def height(self) -> int:
+        """The number of records (one pass that decodes no message; also ``len(logs)``).
+
+        Examples
+        --------
+        >>> import logframe
+        >>> logs = logframe.scan("sample_logs.txt")
+        >>> logs.height, len(logs.filter(level="CRITICAL"))
+        (137, 4)
+        """
+        count: int = self._lf.select(pl.len()).collect(engine="streaming").item()
+        return count
+
+    def __len__(self) -> int:
+        return self.height
+
+    @staticmethod
+    def from_polars(lf: pl.LazyFrame | pl.DataFrame) -> LogFrame:
+        """A LogFrame over any Polars frame in the record schema (extra columns are kept).
+
+        Raises
+        ------
+        QueryError
+            If a record column is missing or has another dtype (the message lists them).
+
+        Examples
+        --------
+        >>> import logframe
+        >>> lf = logframe.scan("sample_logs.txt").lazy().filter(pl.col("line") < 10)
+        >>> logframe.LogFrame.from_polars(lf).stats()["total"]
+        8
+        """
+        if isinstance(lf, pl.DataFrame):
+            lf = lf.lazy()
+        if not isinstance(lf, pl.LazyFrame):
+            raise QueryError(f"from_polars takes a pl.LazyFrame or pl.DataFrame, got {type(lf).__name__}")
+        schema = lf.collect_schema()
+        wrong = [
+            f"{name} (expected {dtype}, got {schema.get(name, 'nothing')})"
+            for name, dtype in SCHEMA.items()
+            if schema.get(name) != dtype
+        ]
+        if wrong:
+            raise QueryError(
+                "not a frame in the record schema (see logframe.SCHEMA); columns missing or of another dtype: "
+                + "; ".join(wrong)
+            )
+        return LogFrame(lf, PolarsOrigin(lf))
 
     def with_fields(self, *names: str) -> LogFrame:
         """Add key-value fields as String columns of their own (e.g. to group or export them).

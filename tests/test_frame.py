@@ -177,3 +177,62 @@ def test_notebook_display_reads_only_the_first_mebibytes(monkeypatch: pytest.Mon
     assert logs.collect().height == 2
     monkeypatch.setattr(frame, "PREVIEW_BYTES", 4 << 20)
     assert "<small>shape: (2, 11)</small>" in logs._repr_html_()
+
+
+# -- Polars verbs, from_polars and the lf.logs namespace -----------------------------------------------
+
+
+def test_sort_tail_schema_height_keep_or_leave_the_logframe() -> None:
+    logs = logframe.scan(SAMPLE)
+    newest_first = logs.sort(descending=True)
+    assert isinstance(newest_first, logframe.LogFrame)
+    times = newest_first.collect()["timestamp"]
+    assert times.drop_nulls().is_sorted(descending=True)
+    assert times.tail(3).is_null().all()  # records without a time last
+    assert logs.sort("level", "line").head(1).collect()["level"].item() == "DEBUG"
+    assert logs.tail(3).collect()["line"].to_list() == logs.collect()["line"].tail(3).to_list()
+    assert logs.schema == logframe.SCHEMA
+    assert logs.height == len(logs) == 137
+    assert logs.filter(level="ERROR").height == 45
+    selected = logs.select("pod", pl.col("line") + 1)
+    assert isinstance(selected, pl.LazyFrame)
+    assert selected.collect_schema().names() == ["pod", "line"]
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda logs: logs.head(-1), r"head\(n\) takes a number of records >= 0"),
+        (lambda logs: logs.tail("3"), r"tail\(n\) takes a number"),
+        (lambda logs: logs.sort("contaner"), "cannot sort by 'contaner': the columns are timestamp"),
+    ],
+)
+def test_bad_verb_calls_raise_logframe_errors(call: object, message: str) -> None:
+    with pytest.raises(logframe.QueryError, match=message):
+        call(logframe.scan(SAMPLE))  # type: ignore[operator]
+
+
+def test_from_polars_round_trips_and_checks_the_schema(tmp_path: object) -> None:
+    logs = logframe.scan(SAMPLE)
+    lf = logs.lazy().filter(pl.col("container") == "backend")
+    back = logframe.LogFrame.from_polars(lf)
+    assert back.stats() == logs.filter(container="backend").stats()
+    assert back.report().as_dict()["records"] == 98
+    assert logframe.LogFrame.from_polars(lf.collect()).height == 98
+    with pytest.raises(
+        logframe.QueryError, match=r"level \(expected Enum.*got String\).*pod \(expected String, got nothing"
+    ):
+        logframe.LogFrame.from_polars(lf.with_columns(pl.col("level").cast(pl.String)).drop("pod"))
+    with pytest.raises(logframe.QueryError, match=r"takes a pl\.LazyFrame or pl\.DataFrame"):
+        logframe.LogFrame.from_polars({"a": 1})  # type: ignore[arg-type]
+
+
+def test_the_logs_namespace_gives_logframe_verbs_on_a_lazyframe() -> None:
+    logs = logframe.scan(SAMPLE)
+    lf = logs.lazy().filter(pl.col("line") > 0)
+    assert lf.logs.stats() == logs.stats()
+    assert lf.logs.error_rate(every="10m").equals(logs.error_rate(every="10m"))
+    assert isinstance(lf.logs.frame(), logframe.LogFrame)
+    assert "error_rate" in dir(lf.logs)
+    with pytest.raises(logframe.QueryError, match="record schema"):
+        _ = pl.LazyFrame({"a": [1]}).logs.stats()
