@@ -185,3 +185,60 @@ def test_store_on_s3(s3_options: dict[str, str]) -> None:
     assert [r["new_records"] for r in ingest(SAMPLE, store)] == [0]
     assert store.scan("2025-10-07T16:40:00Z", "2025-10-07T16:50:00Z").filter(tenant="company-b").collect().height > 0
     assert store.describe()["records"] == 137
+
+
+def test_a_commit_that_loses_races_is_retried_and_lands_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import deltalake
+    from deltalake.exceptions import CommitFailedError
+
+    from logframe.service import store as store_module
+
+    monkeypatch.setattr(store_module.time, "sleep", lambda _: None)
+    real, failures = deltalake.write_deltalake, {"left": 3}
+
+    def racing(*args: Any, **kwargs: Any) -> None:
+        if failures["left"]:
+            failures["left"] -= 1
+            real(*args, **kwargs)  # another writer's commit lands first: this one must not be repeated
+            raise CommitFailedError("a concurrent transaction conflicted")
+        real(*args, **kwargs)
+
+    store = open_store(tmp_path / "store")
+    records = logframe.scan(SAMPLE).head(5).collect()
+    store.append(records, app_id="node-a", version=1)  # creates the table
+    monkeypatch.setattr(deltalake, "write_deltalake", racing)
+    store.append(records, app_id="node-b", version=1)
+    # the first failed try had in fact committed (as a conflict after the write can): the retry sees it
+    assert store.commit_retries == 1
+    assert store.scan().collect().height == 10
+    failures["left"] = 0
+
+    def always_losing(*args: Any, **kwargs: Any) -> None:
+        raise CommitFailedError("a concurrent transaction conflicted")
+
+    monkeypatch.setattr(deltalake, "write_deltalake", always_losing)
+    with pytest.raises(CommitFailedError):
+        store.append(records, app_id="node-c", version=1)
+    assert store.commit_retries == 1 + store_module.COMMIT_ATTEMPTS - 1
+    assert store.scan().collect().height == 10
+
+
+def test_a_commit_refused_twice_is_written_on_the_third_try(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import deltalake
+    from deltalake.exceptions import CommitFailedError
+
+    from logframe.service import store as store_module
+
+    monkeypatch.setattr(store_module.time, "sleep", lambda _: None)
+    real, refusals = deltalake.write_deltalake, {"left": 2}
+
+    def refusing(*args: Any, **kwargs: Any) -> None:
+        if refusals["left"]:
+            refusals["left"] -= 1
+            raise CommitFailedError("a concurrent transaction conflicted")
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(deltalake, "write_deltalake", refusing)
+    store = open_store(tmp_path / "store")
+    store.append(logframe.scan(SAMPLE).head(4).collect(), app_id="node-a", version=7)
+    assert (store.commit_retries, store.scan().collect().height, store.committed("node-a")) == (2, 4, 7)

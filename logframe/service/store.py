@@ -103,12 +103,18 @@ def _columns(table: Any) -> list[str]:
     return [f.name for f in table.schema().fields]
 
 
+COMMIT_ATTEMPTS = 8
+"""Tries of one :meth:`Store.append` that keeps losing commit races before its error is raised."""
+
+
 @dataclass
 class Store:
     """A Delta table of log records under ``path`` (a directory or an object-storage URL)."""
 
     path: str
     storage_options: dict[str, str] = field(default_factory=dict)
+    commit_retries: int = field(default=0, compare=False)
+    """Commits tried again after losing a race with another writer (see :meth:`append`)."""
 
     def _table(self) -> Any | None:
         import_optional("deltalake", "the store")
@@ -130,9 +136,25 @@ class Store:
 
         Appends under an application id are exactly once, as Delta's idempotent writes define them:
         if the table already records ``version`` (or a later one) for ``app_id``, nothing is written.
-        One writer per ``app_id`` (the check and the commit are not one atomic step).
+        One writer per ``app_id`` (the check and the commit are not one atomic step). A commit that
+        loses a race with other writers of the table (``CommitFailedError``, once delta-rs's own
+        retries are spent) is tried again on a fresh snapshot, with the check first, up to
+        :data:`COMMIT_ATTEMPTS` times with jittered exponential backoff; :attr:`commit_retries` counts them.
         """
         import_optional("deltalake", "the store")
+        from deltalake.exceptions import CommitFailedError
+
+        for attempt in range(COMMIT_ATTEMPTS):
+            try:
+                self._append_once(records, app_id, version)
+                return
+            except CommitFailedError:
+                if attempt == COMMIT_ATTEMPTS - 1:
+                    raise
+                self.commit_retries += 1
+                time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + secrets.randbelow(1000) / 1000))
+
+    def _append_once(self, records: pl.DataFrame, app_id: str | None, version: int | None) -> None:
         from deltalake import CommitProperties, Transaction, write_deltalake
 
         table = self._table()
