@@ -216,8 +216,7 @@ def report(
     skipped = sum(result["skipped"].values())
     merged = f"  merged into the record before: {result['merged']:,}" if result["merged"] else ""
     typer.echo(f"lines: {result['lines']:,}  records: {result['records']:,}  skipped: {skipped:,}{merged}")
-    for source in result["sources"]:
-        typer.echo(f"  {source['source']}: {source['format']} ({source['why']})")
+    _print_sources(result["sources"])
     typer.echo(f"kept without a timestamp: {result['null_timestamp']:,}  without a level: {result['no_level']:,}")
     typer.echo(f"lines with invalid UTF-8 (repaired): {result['invalid_utf8']:,}")
     for damaged in result["damaged"]:
@@ -226,6 +225,25 @@ def report(
         typer.echo(f"  {reason}: {count:,}")
         for example in result["examples"].get(reason, []):
             typer.echo(f"    {example['source']}:{example['line']}: {example['text']!r}")
+
+
+SOURCES_NAMED = 3
+"""Sources named on one line of ``logframe report`` before the rest are counted."""
+
+
+def _print_sources(sources: list[dict[str, Any]]) -> None:
+    """One line per distinct (format, why): a directory of 400 files read alike is one line."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for source in sources:
+        groups.setdefault((source["format"], source["why"]), []).append(source["source"])
+    for (fmt, why), names in groups.items():
+        if len(names) == 1:
+            typer.echo(f"  {names[0]}: {fmt} ({why})")
+            continue
+        shown = ", ".join(names[:SOURCES_NAMED]) + (
+            f" and {len(names) - SOURCES_NAMED:,} more" if len(names) > SOURCES_NAMED else ""
+        )
+        typer.echo(f"  {len(names):,} sources ({shown}): {fmt} ({why})")
 
 
 @app.command()

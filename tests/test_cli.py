@@ -119,3 +119,15 @@ def test_stats_reads_stdin() -> None:
     result = runner.invoke(app, ["stats", "-", "--json"], input=SAMPLE.read_bytes())
     assert result.exit_code == 0
     assert json.loads(result.output)["total"] == 137
+
+
+def test_report_groups_sources_read_alike(tmp_path: Path) -> None:
+    for i in range(5):
+        (tmp_path / f"app-{i}.log").write_text('{"log": "INFO:app:ok", "time": "2025-10-07T16:00:00Z"}\n')
+    (tmp_path / "plain.txt").write_text("2025-10-07 16:00:00 ERROR something broke\n")
+    result = runner.invoke(app, ["report", str(tmp_path)])
+    assert result.exit_code == 0
+    grouped = [line for line in result.output.splitlines() if "5 sources" in line]
+    assert len(grouped) == 1
+    assert "and 2 more" in grouped[0]
+    assert sum("plain.txt" in line for line in result.output.splitlines()) == 1
