@@ -204,8 +204,7 @@ _TESTS: dict[str, Callable[[str, list[Any]], pl.Expr]] = {
 def _build(tree: lark.Tree[Any]) -> pl.Expr:
     rule = tree.data
     if rule in _TESTS:
-        name = _unquote(str(tree.children[0].children[0]))
-        return _TESTS[rule](name, tree.children[1:])
+        return _TESTS[rule](_text(tree.children[0]), tree.children[1:])
     parts = [_build(child) for child in tree.children]
     if rule == "negate":
         negated: pl.Expr = ~parts[0].fill_null(False)
