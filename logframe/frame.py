@@ -463,7 +463,7 @@ class LogFrame:
         return stats.summary(self._lf)
 
     def count_by(self, *by: str, every: str | None = None) -> pl.DataFrame:
-        """Count records by columns and/or key-value fields, optionally per ``every`` bucket.
+        """Count records by columns and/or key-value fields, optionally per ``every`` bucket (or ``"auto"``).
 
         Examples
         --------
@@ -473,8 +473,10 @@ class LogFrame:
         """
         return stats.count_by(self._lf, *by, every=every)
 
-    def error_rate(self, every: str = "1m", by: str | list[str] | None = None) -> pl.DataFrame:
+    def error_rate(self, every: str = "auto", by: str | list[str] | None = None) -> pl.DataFrame:
         """Error rate per time bucket (optionally per group) with a 95% Wilson interval; see :func:`stats.error_rate`.
+
+        ``every="auto"`` picks a bucket (1s ... 1d) giving about 60-150 buckets over the records' span.
 
         Examples
         --------
@@ -485,8 +487,8 @@ class LogFrame:
         """
         return stats.error_rate(self._lf, every, by)
 
-    def counts(self, every: str = "1m", by: str | list[str] | None = "level") -> pl.DataFrame:
-        """Records per time bucket and group, zero-filled; see :func:`stats.counts`.
+    def counts(self, every: str = "auto", by: str | list[str] | None = "level") -> pl.DataFrame:
+        """Records per time bucket and group, zero-filled; ``every`` as for :meth:`error_rate`; see :func:`stats.counts`.
 
         Examples
         --------

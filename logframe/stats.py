@@ -17,6 +17,8 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -33,22 +35,98 @@ UNKNOWN_LEVEL = "UNKNOWN"
 UNKNOWN = "unknown"
 """The ``by_container`` key for records without a container."""
 
+MISSING = "(none)"
+"""The label of a group whose value is missing (null), in every chart and table that labels groups."""
+
+AUTO = "auto"
+"""``every=AUTO`` picks a bucket from :data:`NICE_EVERY` for the data's time span (see :func:`auto_every`)."""
+
+NICE_EVERY = ("1s", "5s", "10s", "30s", "1m", "5m", "10m", "15m", "30m", "1h", "3h", "6h", "12h", "1d")
+"""The buckets ``every="auto"`` chooses from, shortest first."""
+
+AUTO_BUCKETS = (60, 150)
+"""How many buckets ``every="auto"`` aims for: enough to see a shape, few enough to tell bars apart."""
+
 _EVERY = re.compile(r"^(\d+(ns|us|ms|s|m|h|d|w|mo|q|y))+$")
 
 
-def check_every(every: str) -> str:
-    """Validate a Polars duration string such as ``"30s"``, ``"5m"``, ``"1h"``.
+def check_every(every: str, *, auto: bool = False) -> str:
+    """Validate a Polars duration string such as ``"30s"``, ``"5m"``, ``"1h"`` (and ``"auto"`` if ``auto``).
+
+    Raises
+    ------
+    QueryError
+        If ``every`` is not such a duration; the message names the accepted forms.
 
     Examples
     --------
     >>> check_every("5m")
     '5m'
+    >>> check_every("auto", auto=True)
+    'auto'
     """
+    if auto and every == AUTO:
+        return every
     if not isinstance(every, str) or not _EVERY.match(every) or not re.search(r"[1-9]", every):
+        chosen = f"'{AUTO}' (a bucket chosen for the time span) or " if auto else ""
         raise QueryError(
-            f"every={every!r} is not a duration; use a number and a unit: "
+            f"every={every!r} is not a duration; use {chosen}a number and a unit: "
             "'30s', '5m', '1h', '1d' (units ns, us, ms, s, m, h, d, w, mo, q, y)"
         )
+    return every
+
+
+def auto_every(span: dt.timedelta | None) -> str:
+    """The bucket of :data:`NICE_EVERY` that cuts ``span`` into closest to ~95 buckets (60-150).
+
+    Closeness is a ratio to the geometric middle of :data:`AUTO_BUCKETS` (~95): 181 buckets (1.9
+    times too many) beats 37 (2.6 times too few). Spans longer than 150 days get daily buckets;
+    no span (no timestamps) gets ``"1m"``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> [auto_every(dt.timedelta(**span)) for span in ({"hours": 1}, {"days": 1}, {"days": 30})]
+    ['30s', '15m', '6h']
+    >>> auto_every(dt.timedelta(0)), auto_every(None)
+    ('1s', '1m')
+    """
+    if span is None:
+        return "1m"
+    low, high = AUTO_BUCKETS
+    target = math.sqrt(low * high)
+
+    def miss(every: str) -> float:
+        return abs(math.log((span.total_seconds() / _seconds(every) + 1) / target))
+
+    return min(NICE_EVERY, key=miss)
+
+
+def time_span(lf: pl.LazyFrame) -> dt.timedelta | None:
+    """Newest minus oldest timestamp (one min/max query), or ``None`` with no timestamps.
+
+    Examples
+    --------
+    >>> import logframe
+    >>> time_span(logframe.scan("sample_logs.txt").lazy())
+    datetime.timedelta(seconds=3496, microseconds=771609)
+    """
+    first, last = lf.select(pl.col("timestamp").min(), pl.col("timestamp").max()).collect(engine="streaming").row(0)
+    return None if first is None or last is None else last - first
+
+
+def resolve_every(lf: pl.LazyFrame, every: str) -> str:
+    """``every`` checked, with ``"auto"`` replaced by :func:`auto_every` of the records' time span.
+
+    Examples
+    --------
+    >>> import logframe
+    >>> logs = logframe.scan("sample_logs.txt").lazy()
+    >>> resolve_every(logs, "auto"), resolve_every(logs, "5m")
+    ('30s', '5m')
+    """
+    if check_every(every, auto=True) == AUTO:
+        return auto_every(time_span(lf))
     return every
 
 
@@ -92,12 +170,12 @@ def summary(lf: pl.LazyFrame) -> dict[str, Any]:
 def count_by(lf: pl.LazyFrame, *by: str, every: str | None = None) -> pl.DataFrame:
     """Count records by columns and/or key-value fields, optionally per time bucket.
 
-    With ``every``, rows are ``bucket`` (UTC start), the keys and ``count``, sorted
-    by bucket; without, the keys and ``count``, most frequent first.
+    With ``every`` (a duration or ``"auto"``), rows are ``bucket`` (UTC start), the keys and
+    ``count``, sorted by bucket; without, the keys and ``count``, most frequent first.
     """
     keys = [resolve(name).alias(name) for name in by]
     if every is not None:
-        grouped = lf.group_by(bucket(every), *keys).agg(count=pl.len())
+        grouped = lf.group_by(bucket(resolve_every(lf, every)), *keys).agg(count=pl.len())
         return grouped.sort(["bucket", *by], nulls_last=True).collect(engine="streaming")
     if not keys:
         return lf.select(count=pl.len()).collect(engine="streaming")
@@ -169,14 +247,17 @@ def _bucketed(
 ) -> tuple[pl.DataFrame, list[str]]:
     names = [by] if isinstance(by, str) else list(by or [])
     keys = [resolve(name).alias(name) for name in names]
+    every = resolve_every(lf, every)
     timed = lf.filter(pl.col("timestamp").is_not_null())
     agg = timed.group_by(bucket(every), *keys).agg(**aggs).collect(engine="streaming")
     return _zero_filled(agg, every, names, list(aggs)), names
 
 
-def error_rate(lf: pl.LazyFrame, every: str = "1m", by: str | list[str] | None = None) -> pl.DataFrame:
+def error_rate(lf: pl.LazyFrame, every: str = AUTO, by: str | list[str] | None = None) -> pl.DataFrame:
     """Errors (ERROR + CRITICAL) over all records per time bucket, with a 95% Wilson interval.
 
+    ``every`` is a duration (``"5m"``) or ``"auto"``: a bucket from :data:`NICE_EVERY` giving about
+    60-150 buckets over the records' time span (:func:`resolve_every`; one more quick pass).
     Columns: ``bucket`` (UTC start), the ``by`` keys, ``total``, ``errors``, ``rate``, ``rate_low``,
     ``rate_high``. Buckets between the first and last record with no records appear with zero
     counts, ``rate`` 0 and the uninformative interval [0, 1]. Records without a timestamp cannot
@@ -224,8 +305,10 @@ def wilson(total: str = "total", errors: str = "errors") -> dict[str, pl.Expr]:
     }
 
 
-def counts(lf: pl.LazyFrame, every: str = "1m", by: str | list[str] | None = "level") -> pl.DataFrame:
+def counts(lf: pl.LazyFrame, every: str = AUTO, by: str | list[str] | None = "level") -> pl.DataFrame:
     """Records per time bucket and group, with empty buckets inside the range as zero (no gaps).
+
+    ``every`` is a duration or ``"auto"``, as for :func:`error_rate`.
 
     Examples
     --------

@@ -6,9 +6,12 @@ import datetime as dt
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import logframe
 from logframe import QueryError
+from logframe.stats import AUTO_BUCKETS, NICE_EVERY, _seconds, auto_every, check_every, resolve_every
 from tests.conftest import Writer, record
 
 UTC = dt.UTC
@@ -150,3 +153,63 @@ def test_a_time_series_too_large_to_hold_is_refused(write: Writer) -> None:
     with pytest.raises(QueryError, match="use a longer every="):
         logs.error_rate(every="100ms")
     assert logs.counts(every="1h", by=None).height == 31 * 24 + 1
+
+
+@pytest.mark.parametrize(
+    ("span", "every"),
+    [
+        (dt.timedelta(seconds=30), "1s"),
+        (dt.timedelta(minutes=10), "5s"),
+        (dt.timedelta(hours=1), "30s"),
+        (dt.timedelta(hours=3), "1m"),
+        (dt.timedelta(days=1), "15m"),
+        (dt.timedelta(days=23), "6h"),
+        (dt.timedelta(days=30), "6h"),
+        (dt.timedelta(days=400), "1d"),
+    ],
+)
+def test_auto_every_for_common_spans(span: dt.timedelta, every: str) -> None:
+    assert auto_every(span) == every
+
+
+@given(st.floats(min_value=0, max_value=200 * 86400))
+def test_auto_every_lands_in_range_whenever_a_nice_bucket_does(seconds: float) -> None:
+    def buckets(every: str) -> float:
+        return seconds / _seconds(every) + 1
+
+    chosen = auto_every(dt.timedelta(seconds=seconds))
+    assert chosen in NICE_EVERY
+    low, high = AUTO_BUCKETS
+    if any(low <= buckets(every) <= high for every in NICE_EVERY):
+        assert low <= buckets(chosen) <= high
+
+
+def test_auto_every_of_no_timestamps() -> None:
+    assert auto_every(None) == "1m"
+
+
+def test_error_rate_and_counts_default_to_auto(write: Writer) -> None:
+    lines = [record("ERROR:a:x" if i % 7 == 0 else "INFO:a:x", f"2025-10-07T{i // 60:02d}:{i % 60:02d}:00Z") for i in range(0, 24 * 60, 3)]
+    logs = logframe.scan(write(lines))
+    rates = logs.error_rate()
+    # One day of records: 15-minute buckets, 96 of them.
+    assert rates.height == 96
+    assert rates["bucket"].diff().drop_nulls().unique().to_list() == [dt.timedelta(minutes=15)]
+    assert rates["total"].sum() == len(lines)
+    assert rates.equals(logs.error_rate(every="15m"))
+    assert logs.counts(by=None).equals(logs.counts(every="15m", by=None))
+    assert logs.count_by("level", every="auto").equals(logs.count_by("level", every="15m"))
+
+
+def test_auto_every_uses_the_frames_own_span(logs: logframe.LogFrame) -> None:
+    # 15:11 to 16:06 is 55 minutes: 30 s buckets; the api container alone spans 3 minutes: 1 s.
+    assert resolve_every(logs.lazy(), "auto") == "30s"
+    assert resolve_every(logs.filter(container="api").lazy(), "auto") == "1s"
+    assert logs.filter(pod="nobody").error_rate().height == 0
+
+
+def test_a_bad_every_names_auto_only_where_it_is_accepted(logs: logframe.LogFrame) -> None:
+    with pytest.raises(QueryError, match="use 'auto' .* or a number and a unit"):
+        logs.error_rate(every="fortnightly")
+    with pytest.raises(QueryError, match="not a duration; use a number and a unit"):
+        check_every("auto")
