@@ -488,7 +488,7 @@ class LogFrame:
         return stats.error_rate(self._lf, every, by)
 
     def counts(self, every: str = "auto", by: str | list[str] | None = "level") -> pl.DataFrame:
-        """Records per time bucket and group, zero-filled; ``every`` as for :meth:`error_rate`; see :func:`stats.counts`.
+        """Records per time bucket and group, zero-filled; see :func:`stats.counts` (``every`` as for ``error_rate``).
 
         Examples
         --------

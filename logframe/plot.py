@@ -63,7 +63,7 @@ OTHER = "other"
 MIN_GROUP_COUNT = 5
 """Default ``min_count`` of a chart by group: a group's rate in a bucket of fewer records is not drawn."""
 
-HIGHLIGHT_COLOUR = "#BBBBBB"
+HIGHLIGHT_COLOUR = "#DDDDDD"
 """The shade of a ``highlight=(start, end)`` window (opaque, behind the data)."""
 
 Highlight = tuple[Any, Any]
@@ -139,7 +139,7 @@ def _highlight(ax: Axes, highlight: Highlight | None, last_start: dt.datetime | 
     ax.add_patch(shade)
 
 
-def _style(i: int) -> dict[str, str]:
+def _style(i: int) -> dict[str, Any]:
     return {"color": OKABE_ITO[i % len(OKABE_ITO)], "linestyle": LINESTYLES[i % len(LINESTYLES)]}
 
 
@@ -215,7 +215,10 @@ def _draw_rate(
             ax.fill_between(bounds, low, high, step="post", color=style["color"], alpha=0.15, linewidth=0)
     ax.set_ylim(0, 1)
     ax.set_ylabel("error rate")
-    notes = [", 95% Wilson band" if band else "", f", buckets under {min_count} records left out" if min_count > 1 else ""]
+    notes = [
+        ", 95% Wilson band" if band else "",
+        f", buckets under {min_count} records left out" if min_count > 1 else "",
+    ]
     ax.set_title(f"Error rate (ERROR + CRITICAL) per {every}" + (f" by {by}" if by else "") + "".join(notes))
     if by is not None and ax.lines:
         _legend(ax)
@@ -234,7 +237,7 @@ def _stacked(ax: Axes, bounds: list[float], series: list[tuple[str, list[int], s
 def _draw_error_counts(ax: Axes, rates: pl.DataFrame, every: str, by: str | None, top: int) -> list[float]:
     bounds = _dates(edges(rates["bucket"], every)) if not rates.is_empty() else []
     groups = _groups(rates, by, top)
-    colours = [LEVEL_COLOURS["ERROR"]] if by is None else [_style(i)["color"] for i in range(len(groups))]
+    colours = [LEVEL_COLOURS["ERROR"] if by is None else _style(i)["color"] for i in range(len(groups))]
     _stacked(ax, bounds, [(label, g["errors"].to_list(), c) for (label, g), c in zip(groups, colours, strict=True)])
     ax.set_ylim(bottom=0)
     ax.set_ylabel("errors")
@@ -327,8 +330,8 @@ class PlotNamespace:
         >>> matplotlib.use("Agg")
         >>> import logframe
         >>> ax = logframe.scan("sample_logs.txt").plot.error_counts(every="10m", by="tenant", top=2)
-        >>> [p.get_label() for p in ax.patches], max(ax.patches[-1].get_data().values)
-        (['company-b', 'company_a', 'other'], 49.0)
+        >>> [p.get_label() for p in ax.patches], int(max(ax.patches[-1].get_data().values))
+        (['company-b', 'company_a', 'other'], 49)
         """
         every = self._every(every)
         rates = self._frame.error_rate(every, by)
@@ -386,9 +389,7 @@ class PlotNamespace:
             import_optional("matplotlib", "charts")
             import matplotlib.pyplot as plt
 
-            _, created = plt.subplots(
-                3, 1, sharex=True, figsize=(10, 8), height_ratios=[3, 2, 2], layout="constrained"
-            )
+            _, created = plt.subplots(3, 1, sharex=True, figsize=(10, 8), height_ratios=[3, 2, 2], layout="constrained")
             axes = list(created)
         if len(axes) != 3:
             raise QueryError(f"overview draws three panels; axes= has {len(axes)}")

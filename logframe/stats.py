@@ -111,7 +111,8 @@ def time_span(lf: pl.LazyFrame) -> dt.timedelta | None:
     >>> time_span(logframe.scan("sample_logs.txt").lazy())
     datetime.timedelta(seconds=3496, microseconds=771609)
     """
-    first, last = lf.select(pl.col("timestamp").min(), pl.col("timestamp").max()).collect(engine="streaming").row(0)
+    span = lf.select(first=pl.col("timestamp").min(), last=pl.col("timestamp").max())
+    first, last = span.collect(engine="streaming").row(0)
     return None if first is None or last is None else last - first
 
 

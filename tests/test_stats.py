@@ -189,7 +189,10 @@ def test_auto_every_of_no_timestamps() -> None:
 
 
 def test_error_rate_and_counts_default_to_auto(write: Writer) -> None:
-    lines = [record("ERROR:a:x" if i % 7 == 0 else "INFO:a:x", f"2025-10-07T{i // 60:02d}:{i % 60:02d}:00Z") for i in range(0, 24 * 60, 3)]
+    lines = [
+        record("ERROR:a:x" if i % 7 == 0 else "INFO:a:x", f"2025-10-07T{i // 60:02d}:{i % 60:02d}:00Z")
+        for i in range(0, 24 * 60, 3)
+    ]
     logs = logframe.scan(write(lines))
     rates = logs.error_rate()
     # One day of records: 15-minute buckets, 96 of them.
@@ -209,7 +212,7 @@ def test_auto_every_uses_the_frames_own_span(logs: logframe.LogFrame) -> None:
 
 
 def test_a_bad_every_names_auto_only_where_it_is_accepted(logs: logframe.LogFrame) -> None:
-    with pytest.raises(QueryError, match="use 'auto' .* or a number and a unit"):
+    with pytest.raises(QueryError, match=r"use 'auto' .* or a number and a unit"):
         logs.error_rate(every="fortnightly")
     with pytest.raises(QueryError, match="not a duration; use a number and a unit"):
         check_every("auto")
