@@ -210,7 +210,8 @@ def _draw_rate(
         )
         # One value per bucket, held over [start, end): the last is repeated at the end of its bucket.
         rate, low, high = ([*seen[c].to_list(), seen[c][-1]] for c in ("rate", "rate_low", "rate_high"))
-        ax.plot(bounds, rate, drawstyle="steps-post", label=label, linewidth=1.6, **style)
+        # Drawn over the axes' frame, so a rate of exactly 0 or 1 stays visible on the frame line.
+        ax.plot(bounds, rate, drawstyle="steps-post", label=label, linewidth=1.6, zorder=3, clip_on=False, **style)
         if band:
             ax.fill_between(bounds, low, high, step="post", color=style["color"], alpha=0.15, linewidth=0)
     ax.set_ylim(0, 1)
