@@ -20,6 +20,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import polars as pl
+from matplotlib.figure import Figure
 
 import logframe
 from logframe.schema import LEVELS, SCHEMA
@@ -88,10 +89,10 @@ def synthetic(span: dt.timedelta, n: int, seed: int = 7) -> logframe.LogFrame:
         source=pl.lit("synthetic"),
         line=pl.col("line"),
     )
-    return logframe.LogFrame.from_polars(records.cast(SCHEMA))  # type: ignore[arg-type]
+    return logframe.LogFrame.from_polars(records.cast(pl.Schema(SCHEMA)))
 
 
-def save(fig: plt.Figure, name: str) -> None:
+def save(fig: Figure, name: str) -> None:
     """Write ``fig`` to docs/``name`` and close it."""
     fig.savefig(HERE / name, dpi=100)
     plt.close(fig)
@@ -118,7 +119,9 @@ def main() -> None:
             draw(logs, window, ax)
             save(fig, f"{chart}_{scale}.png")
         axes = logs.plot.overview(by="container", highlight=window)
-        save(axes[0].figure, f"overview_{scale}.png")
+        figure = axes[0].figure
+        assert isinstance(figure, Figure)
+        save(figure, f"overview_{scale}.png")
     fig, ax = plt.subplots(figsize=(9, 3.6), layout="constrained")
     logs.plot.top("tenant", n=5, ax=ax)
     save(fig, "top_tenants.png")
