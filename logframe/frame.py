@@ -442,7 +442,7 @@ class LogFrame:
 
     @property
     def plot(self) -> PlotNamespace:
-        """Charts of these records: ``error_rate``, ``levels``, ``heatmap``, ``top`` (see :mod:`logframe.plot`)."""
+        """Charts: ``error_rate``, ``error_counts``, ``levels``, ``overview``, ``heatmap``, ``top`` (logframe.plot)."""
         from logframe.plot import PlotNamespace
 
         return PlotNamespace(self)
