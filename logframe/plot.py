@@ -97,9 +97,8 @@ def _dates(values: pl.Series | list[dt.datetime]) -> list[float]:
     """Times as matplotlib date numbers (days since 1970), read as UTC."""
     import matplotlib.dates as mdates
 
-    series = pl.Series(values)
-    naive = series.dt.replace_time_zone(None) if series.dtype == pl.Datetime("ns", "UTC") else series
-    return [float(x) for x in mdates.date2num(naive.to_list())]
+    # Aware times are converted to UTC by date2num; naive ones are taken as UTC.
+    return [float(x) for x in mdates.date2num(pl.Series(values).to_list())]
 
 
 def edges(buckets: pl.Series, every: str) -> pl.Series:
