@@ -53,9 +53,9 @@ LEVEL_COLOURS = {
     "WARNING": "#E69F00",
     "ERROR": "#D55E00",
     "CRITICAL": "#CC79A7",
-    "UNKNOWN": "#000000",
+    MISSING: "#000000",
 }
-"""A fixed colour per level, so every chart reads the same way."""
+"""A fixed colour per level, so every chart reads the same way (records with no level are ``"(none)"``)."""
 
 OTHER = "other"
 """The label of groups folded together beyond ``top``."""
@@ -248,7 +248,7 @@ def _draw_error_counts(ax: Axes, rates: pl.DataFrame, every: str, by: str | None
 
 
 def _draw_levels(ax: Axes, counts: pl.DataFrame, every: str) -> list[float]:
-    named = counts.with_columns(pl.col("level").cast(pl.String).fill_null(stats.UNKNOWN_LEVEL))
+    named = counts.with_columns(pl.col("level").cast(pl.String).fill_null(MISSING))
     wide = named.pivot(on="level", index="bucket", values="count").sort("bucket").fill_null(0)
     names = [name for name in LEVEL_COLOURS if name in wide.columns]
     bounds = _dates(edges(wide["bucket"], every)) if names else []
@@ -351,7 +351,7 @@ class PlotNamespace:
         >>> import logframe
         >>> ax = logframe.scan("sample_logs.txt").plot.levels(every="10m")
         >>> ax.get_legend_handles_labels()[1]
-        ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL', 'UNKNOWN']
+        ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL', '(none)']
         """
         every = self._every(every)
         ax = _axes(ax)

@@ -229,7 +229,7 @@ def test_many_groups_stay_apart(write: Writer) -> None:
 def test_levels_are_stacked_with_fixed_colours(logs: logframe.LogFrame) -> None:
     ax = logs.plot.levels(every="10m")
     handles, labels = ax.get_legend_handles_labels()
-    assert labels == ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "UNKNOWN"]
+    assert labels == ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", MISSING]
     colours = [matplotlib.colors.to_hex(h.get_facecolor()) for h in handles]
     assert colours == [LEVEL_COLOURS[name].lower() for name in labels]
     top_of_stack = ax.patches[-1].get_data()
