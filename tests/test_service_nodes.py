@@ -120,7 +120,11 @@ def test_three_nodes_on_one_s3_table_commit_every_acknowledged_record_once(s3_en
 
     assert all("logframe_commit_retries_total" in text for text in scraped)
     store = open_store(url, options)
-    assert_each_acknowledged_record_once(store.scan().collect(), acked)
+    stored = store.scan().collect()
+    assert_each_acknowledged_record_once(stored, acked)
+    import polars as pl
+
+    assert pl.scan_delta(url, storage_options=options).select(pl.len()).collect().item() == stored.height  # any reader
     for i in range(3):  # every log drained into the table
         assert not list((tmp_path / f"wal-{i}").glob("*.entry"))
 
