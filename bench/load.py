@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import socket
 import statistics
 import subprocess
@@ -180,13 +181,20 @@ def main() -> None:
         work = Path(directory)
         sample = generate(50_000, work / "lines.jsonl")
         lines = [line for line in sample.read_bytes().splitlines(keepends=True) if line.strip()]
-        print(f"{dt.date.today()}; {machine()}; {versions()}; {args.clients} clients, {args.seconds:.0f} s a row\n")
+        print(f"{dt.date.today()}; {machine()}; {versions()}; {args.clients} clients, {args.seconds:.0f} s a row")
+        print(f"load average before the run (1, 5, 15 min): {_load()}\n")
         if args.batch:
             print("One node, by batch size:\n")
             by_batch(work, lines, args)
         if args.nodes:
             print(f"\nBy nodes on one local Delta table, {args.node_batch:,}-line batches:\n")
             by_nodes(work, lines, args)
+        print(f"\nload average after the run (1, 5, 15 min): {_load()}")
+
+
+def _load() -> str:
+    """The machine's load averages: other work on the same cores skews every figure."""
+    return ", ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":
