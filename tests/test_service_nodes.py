@@ -175,3 +175,14 @@ def test_commits_that_lose_races_are_counted_on_metrics(tmp_path: Path, monkeypa
         stored = client.get("/v1/logs").json()["records"]
     assert "logframe_commit_retries_total 2.0" in metrics
     assert sorted(r["message"] for r in stored) == ["n=0", "n=1", "n=2"]
+
+
+def test_serve_refuses_a_storage_option_that_is_not_key_value(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from logframe.cli import app
+
+    args = ["serve", "--store", "s3://bucket/store", "--wal", str(tmp_path / "wal"), "-S", "conditional_put"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "--storage-option 'conditional_put' is not KEY=VALUE" in result.output
