@@ -120,17 +120,23 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
+def _storage_options(items: list[str] | None) -> dict[str, str]:
+    """The ``--storage-option KEY=VALUE`` options as a dict (exit 2 on one that is not KEY=VALUE)."""
+    options = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            _fail(f"--storage-option {item!r} is not KEY=VALUE (e.g. endpoint_url=http://127.0.0.1:9000)")
+        options[key] = value
+    return options
+
+
 @contextmanager
 def _opened(
     files: list[str], log_format: str, progress: bool | None, storage_option: list[str] | None = None
 ) -> Iterator[LogFrame]:
     """Scan ``files``, with a byte progress bar on stderr for big inputs; turn bad calls into exit 2."""
-    options = {}
-    for item in storage_option or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            _fail(f"--storage-option {item!r} is not KEY=VALUE (e.g. endpoint_url=http://127.0.0.1:9000)")
-        options[key] = value
+    options = _storage_options(storage_option)
     try:
         sources = expand(files, options)  # once: standard input can be read only once
         sizes = [source.size() for source in sources]
@@ -439,7 +445,7 @@ def pl_max_timestamp() -> Any:
 
 @app.command()
 def serve(
-    store: Annotated[str, typer.Option("--store", help="Directory of the store (a Delta table).")],
+    store: Annotated[str, typer.Option("--store", help="Directory or s3:// URL of the store (a Delta table).")],
     host: Annotated[str, typer.Option("--host", help="Address to bind (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535)] = 8080,
     token: Annotated[
@@ -470,10 +476,20 @@ def serve(
     commit_interval: Annotated[
         float, typer.Option("--commit-interval", min=0.01, help="Seconds between commits (the visibility delay).")
     ] = 0.2,
+    storage_option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--storage-option",
+            "-S",
+            help="KEY=VALUE for an s3:// store (delta-rs options, e.g. -S conditional_put=etag), repeatable.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the HTTP API: POST /v1/ingest, GET /v1/logs, /v1/stats, /v1/patterns, /v1/alerts, /health, /metrics."""
     if host not in LOOPBACK and not token:
         _fail(f"binding {host} exposes the service beyond this machine: pass --token (or LOGFRAME_TOKEN)")
+    options = _storage_options(storage_option)
     try:
         from logframe.dependencies import import_optional
 
@@ -505,6 +521,7 @@ def serve(
             archive_to=archive_to,
             idempotency_window=idempotency_window,
             commit_interval=commit_interval,
+            storage_options=options,
         )
     except (LogframeError, OSError) as error:
         _fail(str(error))

@@ -410,18 +410,9 @@ def test_serve_applies_retention_on_its_schedule(tmp_path: Path) -> None:
     assert logframe.scan(str(tmp_path / "archive")).collect().height == 134
 
 
-def test_three_nodes_on_one_table_commit_every_acknowledged_record_once(tmp_path: Path) -> None:
-    """Three servers, each with its own write-ahead log, committing to one local Delta table under
-    concurrent load, with SIGKILLs: each node commits under its own application transaction
-    (wal:<node id>), Delta serialises the commits, every acknowledged record is stored once."""
-    from deltalake import DeltaTable
-
-    nodes = [Server(tmp_path / "store", extra=("--wal", str(tmp_path / f"wal-{i}"))) for i in range(3)]
-    for node in nodes:
-        node.start()
-    second = Server(tmp_path / "store", extra=("--wal", str(tmp_path / "wal-0")))  # a log already in use
-    with pytest.raises(RuntimeError, match="is in use by another server"):
-        second.start()
+def load_with_kills(nodes: list[Server], kills: int, seed: int) -> set[str]:
+    """One client a node sends batches (retried with their idempotency key until acknowledged) while
+    ``kills`` random nodes are SIGKILLed and restarted (seeded); the acknowledged record ids."""
     acked: set[str] = set()
     lock = threading.Lock()
     stop = threading.Event()
@@ -449,14 +440,14 @@ def test_three_nodes_on_one_table_commit_every_acknowledged_record_once(tmp_path
                     break
                 time.sleep(0.05)
 
-    clients = [threading.Thread(target=client, args=(i,)) for i in range(3)]
+    clients = [threading.Thread(target=client, args=(i,)) for i in range(len(nodes))]
     for thread in clients:
         thread.start()
-    rng = random.Random(13)
+    rng = random.Random(seed)
     try:
-        for _ in range(4):
+        for _ in range(kills):
             time.sleep(rng.uniform(0.5, 1.5))
-            victim = nodes[rng.randrange(3)]
+            victim = nodes[rng.randrange(len(nodes))]
             victim.kill()
             victim.start()
         time.sleep(1.0)
@@ -464,17 +455,41 @@ def test_three_nodes_on_one_table_commit_every_acknowledged_record_once(tmp_path
         stop.set()
         for thread in clients:
             thread.join()
+    return acked
+
+
+def assert_each_acknowledged_record_once(stored: Any, acked: set[str]) -> None:
+    """The stored records (a frame of ``uid=...`` records) hold every acknowledged id once, batches whole."""
+    uids = [fields[0]["value"] for fields in stored["fields"]]
+    assert len(acked) >= 20 * BATCH, "too few batches acknowledged for the test to mean anything"
+    assert len(uids) == len(set(uids)), "a record was stored twice"
+    assert acked <= set(uids), f"{len(acked - set(uids))} acknowledged records are missing"
+    present: dict[str, int] = {}
+    for uid in uids:
+        present[uid.rsplit("-", 1)[0]] = present.get(uid.rsplit("-", 1)[0], 0) + 1
+    assert all(count == BATCH for count in present.values()), "a batch was half-written"
+
+
+def test_three_nodes_on_one_table_commit_every_acknowledged_record_once(tmp_path: Path) -> None:
+    """Three servers, each with its own write-ahead log, committing to one local Delta table under
+    concurrent load, with SIGKILLs: each node commits under its own application transaction
+    (wal:<node id>), Delta serialises the commits, every acknowledged record is stored once."""
+    from deltalake import DeltaTable
+
+    nodes = [Server(tmp_path / "store", extra=("--wal", str(tmp_path / f"wal-{i}"))) for i in range(3)]
+    for node in nodes:
+        node.start()
+    second = Server(tmp_path / "store", extra=("--wal", str(tmp_path / "wal-0")))  # a log already in use
+    with pytest.raises(RuntimeError, match="is in use by another server"):
+        second.start()
+    acked = load_with_kills(nodes, kills=4, seed=13)
     for node in nodes:
         flush(node)
         node.stop()
 
     from logframe.service.store import open_store
 
-    stored = open_store(tmp_path / "store").scan().collect()
-    uids = [fields[0]["value"] for fields in stored["fields"]]
-    assert len(acked) >= 20 * BATCH, "too few batches acknowledged for the test to mean anything"
-    assert len(uids) == len(set(uids)), "a record was stored twice"
-    assert acked <= set(uids), f"{len(acked - set(uids))} acknowledged records are missing"
+    assert_each_acknowledged_record_once(open_store(tmp_path / "store").scan().collect(), acked)
     node_ids = {(tmp_path / f"wal-{i}" / "node-id").read_text().strip() for i in range(3)}
     table = DeltaTable(str(tmp_path / "store"))
     assert len(node_ids) == 3

@@ -321,6 +321,7 @@ def create_app(
     archive_to: str | None = None,
     idempotency_window: str | dt.timedelta = KEY_WINDOW,
     wait_timeout: float = 30.0,
+    storage_options: dict[str, str] | None = None,
 ) -> FastAPI:
     """The service over the store at ``store_path`` (write-ahead log beside it unless ``wal_path``).
 
@@ -328,10 +329,12 @@ def create_app(
     ``retention`` (``"30d"``) runs hourly in the committer, archiving to ``archive_to`` first.
     An ``Idempotency-Key`` is remembered for ``idempotency_window`` (``"24h"``) after its first request.
     ``POST /v1/ingest?wait=committed`` waits at most ``wait_timeout`` seconds for the commit.
+    ``storage_options`` reach an ``s3://`` store (delta-rs's options: endpoint, credentials, and for
+    several servers on one table ``conditional_put="etag"``); without them, the ``AWS_*`` variables.
     """
     if wal_path is None and "://" in store_path:
         raise LogframeError(f"the store {store_path!r} is a URL: pass a local directory for the write-ahead log, --wal")
-    store = open_store(store_path)  # object-store credentials come from the environment (AWS_* variables)
+    store = open_store(store_path, storage_options)  # else credentials from the environment (AWS_* variables)
     wal_directory = wal_path or str(Path(store_path).with_name(Path(store_path).name + "-wal"))
     from prometheus_client import CollectorRegistry, Histogram
 
@@ -590,6 +593,11 @@ class _PipelineCollector:
             ("compactions", "Compactions of the store's small files."),
         ):
             yield CounterMetricFamily(f"logframe_{name}", help_text, value=counts[name])
+        yield CounterMetricFamily(
+            "logframe_commit_retries",
+            "Commits tried again after losing a race with another writer of the table.",
+            value=self.pipeline.store.commit_retries,
+        )
         yield GaugeMetricFamily("logframe_wal_depth", "Log entries not yet committed.", value=self.pipeline.wal.depth)
         statuses = self.pipeline.jobs.as_dict()
         runs = CounterMetricFamily("logframe_job_runs", "Runs of each background job.", labels=["job"])
