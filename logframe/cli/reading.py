@@ -1,0 +1,126 @@
+"""How the reading commands open their inputs: sources, progress bar, time window, warnings on stderr."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+import typer
+
+import logframe
+from logframe.cli.options import fail
+from logframe.errors import LogframeError, LogframeWarning
+from logframe.frame import LogFrame
+from logframe.sources import expand
+from logframe.timestamps import is_time_of_day, to_timedelta, to_utc
+
+PROGRESS_MIN_BYTES = 64 << 20
+"""Inputs at least this large get a progress bar on stderr (when stderr is a terminal)."""
+
+
+@dataclass(frozen=True)
+class Input:
+    """The records of a command's sources, and how many sources there are (several are merged by time)."""
+
+    logs: LogFrame
+    sources: int
+
+
+def storage_options(items: list[str] | None) -> dict[str, str]:
+    """``-S KEY=VALUE`` options as a dict (exits 2 on an item that is not KEY=VALUE)."""
+    options = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            fail(f"--storage-option {item!r} is not KEY=VALUE (e.g. endpoint_url=http://127.0.0.1:9000)")
+        options[key] = value
+    return options
+
+
+def _note(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    typer.echo(f"warning: {message}", err=True)
+
+
+@contextmanager
+def opened(
+    files: list[str], log_format: str, progress: bool | None, storage_option: list[str] | None = None
+) -> Iterator[Input]:
+    """Scan ``files``, with a byte progress bar on stderr for big inputs; turn bad calls into exit 2.
+
+    Warnings logframe gives (a query naming a field no record has) become one ``warning:`` line on stderr.
+    """
+    options = storage_options(storage_option)
+    with warnings.catch_warnings():
+        warnings.simplefilter("default", LogframeWarning)
+        warnings.showwarning = _note
+        try:
+            sources = expand(files, options)  # once: standard input can be read only once
+            sizes = [source.size() for source in sources]
+            total = None if None in sizes else sum(size or 0 for size in sizes)  # unknown for the CloudWatch API
+            big = total is None or total >= PROGRESS_MIN_BYTES
+            show = progress if progress is not None else (big and sys.stderr.isatty())
+            if not show:
+                yield Input(logframe.scan(sources, format=log_format), len(sources))
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
+
+            columns = (BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
+            with Progress(*columns, transient=True, console=Console(stderr=True)) as bar:
+                task = bar.add_task("reading", total=total)
+                scanned = logframe.scan(sources, format=log_format, on_read=lambda n: bar.advance(task, n))
+                yield Input(scanned, len(sources))
+        except LogframeError as error:
+            fail(str(error))
+
+
+def window(logs: LogFrame, since: str | None, start: str | None, end: str | None) -> LogFrame:
+    """The records of ``--since``/``--from``/``--to`` (each optional)."""
+    keywords: dict[str, str] = {}
+    if since is not None:
+        keywords["last"] = since
+    if start is not None:
+        keywords["after"] = start
+    if end is not None:
+        keywords["before"] = end
+    return logs.filter(**keywords) if keywords else logs
+
+
+def newest(logs: LogFrame) -> dt.datetime | None:
+    """The time of the newest record (one quick pass), or None if no record has one."""
+    value = logs.lazy().select(pl.col("timestamp").max()).collect(engine="streaming").item()
+    return value.astimezone(dt.UTC) if value is not None else None
+
+
+def time_option(value: str, name: str, latest: dt.datetime | None) -> dt.datetime:
+    """A time given on the command line; a time of day is on the date of ``latest`` (the newest record)."""
+    if is_time_of_day(value):
+        if latest is None:
+            fail(f"{name} {value}: a time of day needs the date of a record, and no record has a timestamp")
+        return to_utc(value, on=latest.date())
+    return to_utc(value)
+
+
+def bounds(
+    latest: dt.datetime | None, since: str | None, start: str | None, end: str | None
+) -> dict[str, dt.datetime]:
+    """``--since``/``--from``/``--to`` as fixed ``after``/``before`` times, the newest record being ``latest``.
+
+    Used where new records keep arriving (``query --follow``): the window is fixed once, when reading starts.
+    """
+    fixed: dict[str, dt.datetime] = {}
+    if since is not None:
+        span = to_timedelta(since, "--since")
+        if latest is not None:
+            fixed["after"] = latest - span
+    if start is not None:
+        fixed["after"] = max(fixed.get("after", dt.datetime.min.replace(tzinfo=dt.UTC)), time_option(start, "--from", latest))
+    if end is not None:
+        fixed["before"] = time_option(end, "--to", latest)
+    return fixed
