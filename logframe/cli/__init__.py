@@ -28,18 +28,47 @@ import os
 import sys
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
+
+try:  # typer 0.2x vendors click as typer._click
+    from typer._click import exceptions as _errors
+except ImportError:  # pragma: no cover - older typer, on click itself
+    from click import exceptions as _errors  # type: ignore[no-redef]
 
 import logframe
 from logframe.cli import analysis, records, service
 
 
 class _Commands(TyperGroup):
-    """The command group; a reader that closes the pipe early (``| head``) ends the command quietly, exit 0."""
+    """The command group: a usage error is one ``error:`` line (exit 2); a reader that closes the pipe early
+    (``| head``) ends the command quietly, exit 0."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except _errors.NoArgsIsHelpError as error:
+            if not standalone_mode:
+                raise
+            error.show()
+            sys.exit(error.exit_code)
+        except _errors.ClickException as error:
+            if not standalone_mode:
+                raise
+            where = f" (see '{error.ctx.command_path} --help')" if isinstance(error, _errors.UsageError) and error.ctx else ""
+            message = " ".join(error.format_message().split())
+            typer.echo(f"error: {message}{where}", err=True)
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            typer.echo("Aborted!", err=True)
+            sys.exit(1)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except BrokenPipeError:

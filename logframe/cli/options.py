@@ -71,6 +71,21 @@ ShowProgress = Annotated[
 
 
 def fail(message: str) -> NoReturn:
-    """Print ``error: message`` on stderr and exit with code 2 (a bad argument, never a traceback)."""
-    typer.echo(f"error: {message}", err=True)
+    """Print ``error: message`` as one line on stderr and exit with code 2 (a bad argument, never a traceback)."""
+    typer.echo(f"error: {one_line(message)}", err=True)
     raise typer.Exit(code=2)
+
+
+def one_line(message: str) -> str:
+    """A message of several lines as one; a text with a caret under it (a query error) is quoted.
+
+    Examples
+    --------
+    >>> one_line("unexpected end of query at position 6\n  level=\n        ^\nexpected a value")
+    "unexpected end of query at position 6 in 'level=': expected a value"
+    """
+    lines = message.splitlines()
+    if len(lines) >= 3 and lines[2].strip() == "^":
+        rest = " ".join(line.strip() for line in lines[3:])
+        return f"{lines[0]} in {lines[1].strip()!r}" + (f": {rest}" if rest else "")
+    return " ".join(line.strip() for line in lines)
