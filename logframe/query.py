@@ -123,7 +123,7 @@ def nearest_name(name: str, seen: Iterable[str] = ()) -> str | None:
     ('container', 'tenant', None)
     """
     known = [*(n for n in SCHEMA if n != "fields"), *COLUMN_ALIASES, *seen]
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
     return close[0] if close else None
 
 

@@ -245,7 +245,7 @@ def field_names(query: str) -> list[str]:
     ['contaner', 'tenant']
     """
     names: dict[str, None] = {}
-    for tree in _parse(query).iter_subtrees_topdown():
+    for tree in _parse(query).iter_subtrees_topdown():  # type: ignore[no-untyped-call]
         if tree.data in _TESTS:
             name = _text(tree.children[0])
             if column_name(name) is None:

@@ -205,7 +205,9 @@ def test_hist_every_json_and_colour() -> None:
     assert [b["total"] for b in as_json["buckets"]][-2:] == [59, 10]
     coloured = runner.invoke(app, ["hist", "sample_logs.txt", "--by", "level", "--color"], color=True)
     assert "\x1b[31m" in coloured.output  # ERROR in red
-    assert "no record with a timestamp matches" in runner.invoke(app, ["hist", "sample_logs.txt", "-w", "pod='x'"]).output
+    assert (
+        "no record with a timestamp matches" in runner.invoke(app, ["hist", "sample_logs.txt", "-w", "pod='x'"]).output
+    )
 
 
 @given(seconds=st.integers(min_value=40, max_value=39 * 86400))
@@ -255,10 +257,13 @@ def test_every_reading_command_takes_a_time_window() -> None:
     patterns = json.loads(runner.invoke(app, ["patterns", "sample_logs.txt", *window, "--json"]).output)
     assert sum(p["count"] for p in patterns) == 10
     compared = json.loads(
-        runner.invoke(app, ["compare", "sample_logs.txt", "--at", "16:40", "--to", "16:41", "--by", "tenant", "--json"])
-        .output
+        runner.invoke(
+            app, ["compare", "sample_logs.txt", "--at", "16:40", "--to", "16:41", "--by", "tenant", "--json"]
+        ).output
     )
-    full = json.loads(runner.invoke(app, ["compare", "sample_logs.txt", "--at", "16:40", "--by", "tenant", "--json"]).output)
+    full = json.loads(
+        runner.invoke(app, ["compare", "sample_logs.txt", "--at", "16:40", "--by", "tenant", "--json"]).output
+    )
     assert sum(r["count"] for r in compared) < sum(r["count"] for r in full)
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -41,12 +42,22 @@ from logframe.cli import analysis, records, service
 
 
 class _Commands(TyperGroup):
-    """The command group: a usage error is one ``error:`` line (exit 2); a reader that closes the pipe early
-    (``| head``) ends the command quietly, exit 0."""
+    """The command group: a usage error is one ``error:`` line (exit 2).
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    A reader that closes the pipe early (``| head``) ends the command quietly, with exit code 0.
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except _errors.NoArgsIsHelpError as error:
             if not standalone_mode:
                 raise
@@ -55,7 +66,8 @@ class _Commands(TyperGroup):
         except _errors.ClickException as error:
             if not standalone_mode:
                 raise
-            where = f" (see '{error.ctx.command_path} --help')" if isinstance(error, _errors.UsageError) and error.ctx else ""
+            usage = isinstance(error, _errors.UsageError) and error.ctx is not None
+            where = f" (see '{error.ctx.command_path} --help')" if usage else ""  # type: ignore[attr-defined]
             message = " ".join(error.format_message().split())
             typer.echo(f"error: {message}{where}", err=True)
             sys.exit(error.exit_code)
@@ -68,7 +80,7 @@ class _Commands(TyperGroup):
             return code
         sys.exit(code if isinstance(code, int) else 0)
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
@@ -102,11 +114,16 @@ def _options(
     """Analyse Kubernetes/CloudWatch application logs: stats, queries, histograms, patterns and parse reports."""
 
 
-for command in (records.stats, records.report, records.query, analysis.hist, analysis.patterns, analysis.top):
-    app.command()(command)
+app.command()(records.stats)
+app.command()(records.report)
+app.command()(records.query)
+app.command()(analysis.hist)
+app.command()(analysis.patterns)
+app.command()(analysis.top)
 app.command()(analysis.compare)
-for command in (service.ingest, service.retention, service.serve):
-    app.command()(command)
+app.command()(service.ingest)
+app.command()(service.retention)
+app.command()(service.serve)
 alerts_app = typer.Typer(help="Alert rules: test them against a log file before deploying them.", no_args_is_help=True)
 alerts_app.command("test")(service.alerts_test)
 app.add_typer(alerts_app, name="alerts")

@@ -64,9 +64,12 @@ def hist(
             selected = _selected(read.logs, where, since, start, end)
             why = ""
             if every == "auto":
-                span = selected.lazy().select(
-                    (pl.col("timestamp").max() - pl.col("timestamp").min()).alias("span")
-                ).collect(engine="streaming").item()
+                span = (
+                    selected.lazy()
+                    .select((pl.col("timestamp").max() - pl.col("timestamp").min()).alias("span"))
+                    .collect(engine="streaming")
+                    .item()
+                )
                 if span is None:
                     typer.echo("no record with a timestamp matches")
                     return
@@ -137,7 +140,9 @@ def patterns(
 
 def top(
     files: Files,
-    name: Annotated[str, typer.Argument(metavar="FIELD", help="A column (container, pod, level) or a key-value field.")],
+    name: Annotated[
+        str, typer.Argument(metavar="FIELD", help="A column (container, pod, level) or a key-value field.")
+    ],
     n: Annotated[int, typer.Option("--n", "-n", min=1, help="Values shown.")] = 10,
     as_json: AsJson = False,
     where: Where = None,
@@ -178,7 +183,9 @@ def compare(
         str | None,
         typer.Option("--by", help="Dimensions, comma-separated (default: template,tenant,pod,container,component)."),
     ] = None,
-    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Rows shown, largest share of the increase first.")] = 20,
+    top: Annotated[
+        int, typer.Option("--top", "-n", min=1, help="Rows shown, largest share of the increase first.")
+    ] = 20,
     as_json: AsJson = False,
     where: Where = None,
     log_format: LogFormat = "auto",
@@ -200,7 +207,8 @@ def compare(
     if as_json:
         typer.echo(json.dumps(_rows(ranked.head(top)), indent=2, ensure_ascii=False))
         return
-    typer.echo(f"errors from {iso_z(when)}" + (f" for {span}, against the {span} before" if span else ", against before"))
+    against = f" for {span}, against the {span} before" if span else ", against all before"
+    typer.echo(f"errors from {iso_z(when)}{against}")
     rounded = ranked.head(top).with_columns(pl.col("rate_ratio", "excess_errors", "share_of_increase").round(2))
     typer.echo(frame_text(rounded, top, width=200, text_length=80))
     if ranked.height > top:

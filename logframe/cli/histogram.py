@@ -145,12 +145,12 @@ def render(table: pl.DataFrame, groups: list[str], every: dt.timedelta, *, width
     """The lines of the histogram: a legend (with groups), a header, one row a bucket."""
     every_seconds = int(every.total_seconds())
     names = groups or ["total"]
-    count_width = {g: max(len(g), len(f"{table[g].max():,}") if table.height else 1) for g in [*groups, "total"]}
+    count_width = {g: max(len(g), len(f"{table.select(pl.col(g).max()).item() or 0:,}")) for g in [*groups, "total"]}
     label_width = len(_label(table["bucket"][0], every_seconds)) if table.height else 10
     columns = [*groups, "total"] if groups else ["total"]
     fixed = label_width + sum(count_width[c] + 2 for c in columns) + 2
     bar_width = max(10, width - fixed)
-    largest = table["total"].max() if table.height else 0
+    largest: int = table.select(pl.col("total").max()).item() or 0
     scale = bar_width / largest if largest else 0.0
     palette = [COLOURS.get(g, CYCLE[i % len(CYCLE)]) for i, g in enumerate(names)] if colour else None
     lines = []
@@ -166,4 +166,3 @@ def render(table: pl.DataFrame, groups: list[str], every: dt.timedelta, *, width
         cells = "".join(f"  {row[c]:>{count_width[c]},}" for c in columns)
         lines.append(f"{_label(row['bucket'], every_seconds):<{label_width}}{cells}  {_bar(counts, scale, palette)}")
     return lines
-

@@ -77,7 +77,7 @@ def fail(message: str) -> NoReturn:
 
 
 def one_line(message: str) -> str:
-    """A message of several lines as one; a text with a caret under it (a query error) is quoted.
+    r"""A message of several lines as one; a text with a caret under it (a query error) is quoted.
 
     Examples
     --------

@@ -107,20 +107,18 @@ def time_option(value: str, name: str, latest: dt.datetime | None) -> dt.datetim
     return to_utc(value)
 
 
-def bounds(
-    latest: dt.datetime | None, since: str | None, start: str | None, end: str | None
-) -> dict[str, dt.datetime]:
+def bounds(latest: dt.datetime | None, since: str | None, start: str | None, end: str | None) -> dict[str, dt.datetime]:
     """``--since``/``--from``/``--to`` as fixed ``after``/``before`` times, the newest record being ``latest``.
 
     Used where new records keep arriving (``query --follow``): the window is fixed once, when reading starts.
     """
     fixed: dict[str, dt.datetime] = {}
+    starts = [time_option(start, "--from", latest)] if start is not None else []
     if since is not None:
         span = to_timedelta(since, "--since")
-        if latest is not None:
-            fixed["after"] = latest - span
-    if start is not None:
-        fixed["after"] = max(fixed.get("after", dt.datetime.min.replace(tzinfo=dt.UTC)), time_option(start, "--from", latest))
+        starts += [latest - span] if latest is not None else []
+    if starts:
+        fixed["after"] = max(starts)
     if end is not None:
         fixed["before"] = time_option(end, "--to", latest)
     return fixed

@@ -11,10 +11,22 @@ import polars as pl
 import typer
 
 from logframe import export
-from logframe.cli.options import AsJson, Files, From, LogFormat, Output, ShowProgress, Since, StorageOptions, To, Where, fail
+from logframe.cli.options import (
+    AsJson,
+    Files,
+    From,
+    LogFormat,
+    Output,
+    ShowProgress,
+    Since,
+    StorageOptions,
+    To,
+    Where,
+    fail,
+)
 from logframe.cli.reading import opened, window
 from logframe.cli.tables import frame_text, print_counts
-from logframe.errors import LogframeError
+from logframe.errors import LogframeError, QueryError
 from logframe.frame import LogFrame
 from logframe.query import column_name, field
 
@@ -128,10 +140,10 @@ def sort_keys(spec: str) -> tuple[list[pl.Expr], list[bool]]:
     for item in spec.split(","):
         name, _, direction = item.strip().rpartition(":") if ":" in item else (item.strip(), "", "asc")
         if direction not in ("asc", "desc") or not name:
-            raise LogframeError(f"--sort {item.strip()!r}: write FIELD, FIELD:asc or FIELD:desc (e.g. timestamp:desc)")
+            raise QueryError(f"--sort {item.strip()!r}: write FIELD, FIELD:asc or FIELD:desc (e.g. timestamp:desc)")
         column = column_name(name)
         if column == "fields":
-            raise LogframeError("--sort fields: sort by one key-value field by its key, e.g. --sort duration_ms")
+            raise QueryError("--sort fields: sort by one key-value field by its key, e.g. --sort duration_ms")
         exprs = [pl.col(column)] if column else [field(name).cast(pl.Float64, strict=False), field(name)]
         keys += exprs
         descending += [direction == "desc"] * len(exprs)
@@ -164,7 +176,8 @@ def query(
     follow: Annotated[
         bool,
         typer.Option(
-            "--follow", help="Keep reading lines appended to the file (tail -f) and print matching records as they come."
+            "--follow",
+            help="Keep reading lines appended to the file (tail -f), printing matching records as they come.",
         ),
     ] = False,
     interval: Annotated[float, typer.Option("--interval", min=0.05, help="Seconds between reads with --follow.")] = 0.5,
@@ -184,7 +197,7 @@ def query(
         if len(files) != 1 or files[0] == "-":
             fail("--follow reads one growing file: give exactly one file path")
         if sort is not None or output_format in (Output.json, Output.parquet):
-            fail("--follow prints records as they come: it takes --format text, table (as text), csv or ndjson, no --sort")
+            fail("--follow prints records as they come: it takes --format text (or table), csv or ndjson, no --sort")
         fmt = "text" if output_format is Output.table else output_format.value
         follow_file(files[0], fmt, where, (since, start, end), log_format, interval, out)
         return
