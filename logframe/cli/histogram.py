@@ -66,6 +66,12 @@ COLOURS = {
 
 CYCLE = ("blue", "yellow", "magenta", "cyan", "green", "red", "white")
 
+HEADER_CHARS = 8
+"""Longer group names are cut in the header row (the legend gives them whole), leaving room for the bars."""
+
+MIN_BAR = 20
+"""Columns the bars get at least, even on a narrow terminal (lines then wrap)."""
+
 OTHER = "other"
 """The group the smaller groups beyond ``top`` are summed into."""
 
@@ -119,6 +125,10 @@ def wide(counts: pl.DataFrame, by: str | None, top: int) -> tuple[pl.DataFrame, 
     return table.with_columns(total=pl.sum_horizontal(groups)), groups
 
 
+def _cut(name: str, width: int) -> str:
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
 def _label(bucket: dt.datetime, every_seconds: int) -> str:
     if every_seconds < 60:
         return bucket.strftime("%Y-%m-%d %H:%M:%S")
@@ -145,11 +155,14 @@ def render(table: pl.DataFrame, groups: list[str], every: dt.timedelta, *, width
     """The lines of the histogram: a legend (with groups), a header, one row a bucket."""
     every_seconds = int(every.total_seconds())
     names = groups or ["total"]
-    count_width = {g: max(len(g), len(f"{table.select(pl.col(g).max()).item() or 0:,}")) for g in [*groups, "total"]}
+    count_width = {
+        g: max(min(len(g), HEADER_CHARS), len(f"{table.select(pl.col(g).max()).item() or 0:,}"))
+        for g in [*groups, "total"]
+    }
     label_width = len(_label(table["bucket"][0], every_seconds)) if table.height else 10
     columns = [*groups, "total"] if groups else ["total"]
     fixed = label_width + sum(count_width[c] + 2 for c in columns) + 2
-    bar_width = max(10, width - fixed)
+    bar_width = max(MIN_BAR, width - fixed)
     largest: int = table.select(pl.col("total").max()).item() or 0
     scale = bar_width / largest if largest else 0.0
     palette = [COLOURS.get(g, CYCLE[i % len(CYCLE)]) for i, g in enumerate(names)] if colour else None
@@ -159,7 +172,7 @@ def render(table: pl.DataFrame, groups: list[str], every: dt.timedelta, *, width
         if palette:
             legend = [typer.style(item, fg=palette[i]) for i, item in enumerate(legend)]
         lines.append("  ".join(legend))
-    header = f"{'UTC':<{label_width}}" + "".join(f"  {c:>{count_width[c]}}" for c in columns)
+    header = f"{'UTC':<{label_width}}" + "".join(f"  {_cut(c, count_width[c]):>{count_width[c]}}" for c in columns)
     lines.append(header.rstrip())
     for row in table.iter_rows(named=True):
         counts = [row[g] for g in names]

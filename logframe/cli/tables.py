@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import polars as pl
 import typer
 
@@ -18,7 +20,7 @@ def frame_text(frame: pl.DataFrame, rows: int, *, width: int = 160, text_length:
         tbl_formatting="NOTHING",
         tbl_cell_numeric_alignment="RIGHT",
     ):
-        return "\n".join(line.rstrip() for line in str(frame).splitlines())
+        return textwrap.dedent("\n".join(line.rstrip() for line in str(frame).splitlines()))
 
 
 def print_counts(title: str, counts: dict[str, int]) -> None:
