@@ -260,6 +260,10 @@ class LogFrame:
     def where(self, query: str) -> LogFrame:
         """Keep records matching a query string (see :mod:`logframe.querylang`).
 
+        A name that is neither a column nor a key-value field of any record in the first
+        :data:`PREVIEW_BYTES` read (``contaner='backend'``) gives an :class:`~logframe.UnknownFieldWarning`
+        naming the nearest real name, rather than silently no rows; so does such a ``filter`` keyword.
+
         Examples
         --------
         >>> import logframe

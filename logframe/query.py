@@ -24,6 +24,10 @@ keyword                 matches
 anything else           a key-value field of the message (``tenant="company_a"``)
 ======================  =====================================================
 
+Other tools' keywords ``since``, ``until``, ``min_level`` and ``max_level`` raise a QueryError saying
+what to write instead (``after=``/``last=``, ``before=``, ``pl.col("level") >= ...``): as fields they
+would silently match nothing. A keyword within a typo of a column (``contaner``) raises too.
+
 Examples
 --------
 >>> import polars as pl
