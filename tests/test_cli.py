@@ -267,6 +267,18 @@ def test_every_reading_command_takes_a_time_window() -> None:
     assert sum(r["count"] for r in compared) < sum(r["count"] for r in full)
 
 
+def test_a_field_no_record_has_is_one_warning_line() -> None:
+    result = runner.invoke(app, ["query", "sample_logs.txt", "-w", "contaner='backend'", "-f", "ndjson"])
+    assert result.exit_code == 0
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1, result.output
+    assert "'contaner'" in warnings[0]
+    assert "did you mean 'container'?" in warnings[0]
+    assert result.output.strip() == warnings[0]  # and no record
+    quiet = runner.invoke(app, ["stats", "sample_logs.txt", "-w", "tenant='company-b'"])
+    assert "warning" not in quiet.output
+
+
 def test_plain_text_on_stdin_is_read() -> None:
     lines = "Starting server on :8080\nGET /healthz 200\nERROR database unreachable\n"
     result = runner.invoke(app, ["stats", "-", "--json"], input=lines)
@@ -329,6 +341,8 @@ def test_bad_arguments_of_every_command_are_one_line() -> None:
         (["query", "sample_logs.txt", "--follow", "-f", "json"], "--follow prints records as they come"),
         (["query", "sample_logs.txt", "--follow", "--sort", "level"], "--follow prints records as they come"),
         (["query", "nope.log", "--follow"], "no such file"),
+        (["query", "s3://bucket/app.log", "--follow"], "--follow reads a local file"),
+        (["query", "sample_logs.txt", "--follow", "-n", "5"], "no --sort or --limit"),
         (["query", "sample_logs.txt", "--follow", "--since", "5x"], "is not a duration"),
         (["hist", "sample_logs.txt", "--every", "5x"], "is not a duration"),
         (["hist", "sample_logs.txt", "--top", "9"], "--top"),

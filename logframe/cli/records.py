@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -168,9 +169,9 @@ def query(
         bool,
         typer.Option(
             "--file-order",
-            help="Keep several sources in their own order, one after the other. By default records of several "
-            "sources are sorted by time (a stable sort of the matching records, held in memory; records "
-            "without a time last); one source always streams in its order.",
+            help="Keep several sources in their own order, one after the other (streamed). By default records "
+            "of several sources are merged by time with a stable sort, not a k-way merge: the matching records "
+            "are held in memory (records without a time last). One source always streams in its own order.",
         ),
     ] = False,
     follow: Annotated[
@@ -196,8 +197,13 @@ def query(
 
         if len(files) != 1 or files[0] == "-":
             fail("--follow reads one growing file: give exactly one file path")
-        if sort is not None or output_format in (Output.json, Output.parquet):
-            fail("--follow prints records as they come: it takes --format text (or table), csv or ndjson, no --sort")
+        if not os.path.isfile(files[0]):
+            fail(f"--follow reads a local file, and {files[0]!r} is none (no such file, or a directory or URL)")
+        if sort is not None or limit is not None or output_format in (Output.json, Output.parquet):
+            fail(
+                "--follow prints records as they come: it takes --format text (or table), csv or ndjson, "
+                "and no --sort or --limit"
+            )
         fmt = "text" if output_format is Output.table else output_format.value
         follow_file(files[0], fmt, where, (since, start, end), log_format, interval, out)
         return
