@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+import logframe
 from logframe.cli import app
 from tests.conftest import Writer, record
 
@@ -179,6 +180,34 @@ def test_several_sources_are_merged_by_time(write: Writer) -> None:
     assert [r["timestamp"][14:16] for r in merged] == ["00", "01", "02", "03", "04", "05"]  # type: ignore[index]
     in_file_order = ndjson(["query", str(first), str(second), "--file-order"])
     assert [r["timestamp"][14:16] for r in in_file_order] == ["00", "02", "04", "01", "03", "05"]  # type: ignore[index]
+    filtered = ndjson(["query", str(first), str(second), "-w", "message contains '1' | message contains '4'"])
+    assert [r["message"] for r in filtered] == ["two 1", "one 4"]
+    windowed = ndjson(["query", str(first), str(second), "--since", "2m", "-n", "2"])
+    assert [r["message"] for r in windowed] == ["two 3", "one 4"]
+
+
+def test_a_merge_keeps_ties_in_source_order_and_untimed_records_last(write: Writer) -> None:
+    from logframe.cli.merge import by_time
+
+    first = write([record("INFO:a:a1", "2025-10-07T16:00:00Z"), record("INFO:a:a-none", None)], name="a.log")
+    second = write([record("INFO:b:b1", "2025-10-07T16:00:00Z"), record("INFO:b:b2", "2025-10-07T16:00:01Z")])
+    assert [r["message"] for r in ndjson(["query", str(second), str(first)])] == ["b1", "a1", "b2", "a-none"]
+    frames = [logframe.scan(path).lazy() for path in (first, second)]
+    merged, streamed = by_time(frames)
+    assert streamed
+    assert merged.collect()["message"].to_list() == ["a1", "b1", "b2", "a-none"]
+
+
+def test_sources_out_of_time_order_are_sorted_instead(write: Writer) -> None:
+    from logframe.cli.merge import by_time
+
+    unordered = write([record(f"INFO:a:{m}", f"2025-10-07T16:0{m}:00Z") for m in (3, 1, 5)], name="a.log")
+    ordered = write([record(f"INFO:b:{m}", f"2025-10-07T16:0{m}:00Z") for m in (2, 4)], name="b.log")
+    frames = [logframe.scan(path).lazy() for path in (unordered, ordered)]
+    merged, streamed = by_time(frames)
+    assert not streamed
+    assert merged.collect()["message"].to_list() == ["1", "2", "3", "4", "5"]
+    assert [r["message"] for r in ndjson(["query", str(unordered), str(ordered)])] == ["1", "2", "3", "4", "5"]
 
 
 def test_hist_draws_one_row_a_bucket_with_counts_per_level() -> None:

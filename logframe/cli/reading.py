@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +17,7 @@ import logframe
 from logframe.cli.options import fail
 from logframe.errors import LogframeError, LogframeWarning
 from logframe.frame import LogFrame
-from logframe.sources import expand
+from logframe.sources import Source, expand
 from logframe.timestamps import is_time_of_day, to_timedelta, to_utc
 
 PROGRESS_MIN_BYTES = 64 << 20
@@ -26,10 +26,12 @@ PROGRESS_MIN_BYTES = 64 << 20
 
 @dataclass(frozen=True)
 class Input:
-    """The records of a command's sources, and how many sources there are (several are merged by time)."""
+    """The records of a command's sources, and the sources (``query`` merges several by time)."""
 
     logs: LogFrame
-    sources: int
+    sources: list[Source]
+    scan_one: Callable[[Source], LogFrame]
+    """Scan one of the sources as ``logs`` scans them all (same format option, same progress bar)."""
 
 
 def storage_options(items: list[str] | None) -> dict[str, str]:
@@ -66,7 +68,9 @@ def opened(
             big = total is None or total >= PROGRESS_MIN_BYTES
             show = progress if progress is not None else (big and sys.stderr.isatty())
             if not show:
-                yield Input(logframe.scan(sources, format=log_format), len(sources))
+                yield Input(
+                    logframe.scan(sources, format=log_format), sources, lambda s: logframe.scan(s, format=log_format)
+                )
                 return
             from rich.console import Console
             from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
@@ -74,8 +78,11 @@ def opened(
             columns = (BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
             with Progress(*columns, transient=True, console=Console(stderr=True)) as bar:
                 task = bar.add_task("reading", total=total)
-                scanned = logframe.scan(sources, format=log_format, on_read=lambda n: bar.advance(task, n))
-                yield Input(scanned, len(sources))
+
+                def scan(source: Source | list[Source]) -> LogFrame:
+                    return logframe.scan(source, format=log_format, on_read=lambda n: bar.advance(task, n))
+
+                yield Input(scan(sources), sources, scan)
         except LogframeError as error:
             fail(str(error))
 

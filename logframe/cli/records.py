@@ -25,11 +25,12 @@ from logframe.cli.options import (
     Where,
     fail,
 )
-from logframe.cli.reading import opened, window
+from logframe.cli.reading import Input, bounds, newest, opened, window
 from logframe.cli.tables import frame_text, print_counts
 from logframe.errors import LogframeError, QueryError
 from logframe.frame import LogFrame
 from logframe.query import column_name, field
+from logframe.timestamps import is_time_of_day
 
 TABLE_ROWS = 20
 """Rows of a ``logframe query`` table unless ``--limit`` says otherwise."""
@@ -169,9 +170,10 @@ def query(
         bool,
         typer.Option(
             "--file-order",
-            help="Keep several sources in their own order, one after the other (streamed). By default records "
-            "of several sources are merged by time with a stable sort, not a k-way merge: the matching records "
-            "are held in memory (records without a time last). One source always streams in its own order.",
+            help="Keep several sources in their own order, one after the other. By default records of several "
+            "sources are merged by time: a streaming k-way merge (bounded memory) when each source is in time "
+            "order, checked first by a quick pass over the times; else a stable sort, in memory. Records without "
+            "a time come last. One source keeps its own order.",
         ),
     ] = False,
     follow: Annotated[
@@ -215,8 +217,8 @@ def query(
             if sort is not None:
                 keys, descending = sort_keys(sort)
                 lf = lf.sort(keys, descending=descending, nulls_last=True, maintain_order=True)
-            elif read.sources > 1 and not file_order:
-                lf = lf.sort("timestamp", nulls_last=True, maintain_order=True)
+            elif len(read.sources) > 1 and not file_order:
+                lf = _merged(read, where, since, start, end)
             if limit is not None:
                 lf = lf.head(limit)
             if output_format is Output.table:
@@ -231,6 +233,22 @@ def query(
                 typer.echo(f"wrote {out}", err=True)
         except LogframeError as error:
             fail(str(error))
+
+
+def _merged(read: Input, where: str | None, since: str | None, start: str | None, end: str | None) -> pl.LazyFrame:
+    """The matching records of each source, merged by time (see :mod:`logframe.cli.merge`)."""
+    from logframe.cli.merge import by_time
+    from logframe.querylang import compile_query
+
+    relative = since is not None or any(is_time_of_day(value) for value in (start, end))
+    fixed = bounds(newest(read.logs) if relative else None, since, start, end)  # the same window for every source
+    predicate = compile_query(where) if where else None
+    frames = []
+    for source in read.sources:
+        lf = read.scan_one(source).filter(**fixed).lazy()
+        frames.append(lf.filter(predicate) if predicate is not None else lf)
+    merged, _ = by_time(frames)
+    return merged
 
 
 def _write_file(lf: pl.LazyFrame, output_format: Output, out: Path) -> None:
