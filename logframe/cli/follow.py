@@ -21,8 +21,9 @@ import polars as pl
 import logframe
 from logframe import export
 from logframe.cli.options import fail
-from logframe.cli.reading import bounds, newest
+from logframe.cli.reading import bounds, newest, warnings_on_stderr
 from logframe.errors import LogframeError
+from logframe.querylang import compile_query
 from logframe.scan import choose_formats
 from logframe.sources import BytesSource
 
@@ -71,6 +72,8 @@ def follow_file(
     """Print the records of ``path`` matching ``where`` and the window, then keep reading until Ctrl-C."""
     try:
         logs = logframe.scan(path, format=log_format)  # checks the path now
+        if where:
+            compile_query(where)  # a bad query fails now, not once lines arrive
         since, start, end = window
         latest = newest(logs) if since is not None or start is not None or end is not None else None
         fixed = bounds(latest, since, start, end)
@@ -81,24 +84,25 @@ def follow_file(
         fail(f"cannot write {out}: {error.strerror or error}")
     tail, chosen, header = _Tail(path), None if log_format == "auto" else log_format, fmt == "csv"
     try:
-        while True:
-            piece = tail.piece()
-            if not piece.strip():
+        with warnings_on_stderr():
+            while True:
+                piece = tail.piece()
+                if not piece.strip():
+                    tail.lines += piece.count(b"\n")
+                    time.sleep(interval)
+                    continue
+                source = BytesSource(path, piece)
+                try:
+                    if chosen is None:
+                        chosen = choose_formats([source], "auto")[0][0]
+                    frame = logframe.scan(source, format=chosen).filter(**fixed)
+                    frame = frame.where(where) if where else frame
+                    records = frame.lazy().with_columns(pl.col("line") + tail.lines)
+                except LogframeError as error:
+                    fail(str(error))
                 tail.lines += piece.count(b"\n")
-                time.sleep(interval)
-                continue
-            source = BytesSource(path, piece)
-            try:
-                if chosen is None:
-                    chosen = choose_formats([source], "auto")[0][0]
-                frame = logframe.scan(source, format=chosen).filter(**fixed)
-                frame = frame.where(where) if where else frame
-                records = frame.lazy().with_columns(pl.col("line") + tail.lines)
-            except LogframeError as error:
-                fail(str(error))
-            tail.lines += piece.count(b"\n")
-            _write(records, fmt, handle, header)
-            header = False
+                _write(records, fmt, handle, header)
+                header = False
     except KeyboardInterrupt:
         return
     finally:

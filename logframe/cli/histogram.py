@@ -152,7 +152,19 @@ def _bar(counts: Sequence[int], scale: float, colours: Sequence[str] | None) -> 
 
 
 def render(table: pl.DataFrame, groups: list[str], every: dt.timedelta, *, width: int, colour: bool) -> list[str]:
-    """The lines of the histogram: a legend (with groups), a header, one row a bucket."""
+    """The lines of the histogram: a legend (with groups), a header, one row a bucket.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> t = dt.datetime(2025, 10, 7, 16, tzinfo=dt.UTC)
+    >>> table = pl.DataFrame({"bucket": [t, t + dt.timedelta(minutes=5)], "total": [8, 2]})
+    >>> for line in render(table, [], dt.timedelta(minutes=5), width=46, colour=False):
+    ...     print(line)
+    UTC               total
+    2025-10-07 16:00      8  █████████████████████
+    2025-10-07 16:05      2  █████▎
+    """
     every_seconds = int(every.total_seconds())
     names = groups or ["total"]
     count_width = {

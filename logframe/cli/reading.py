@@ -35,7 +35,13 @@ class Input:
 
 
 def storage_options(items: list[str] | None) -> dict[str, str]:
-    """``-S KEY=VALUE`` options as a dict (exits 2 on an item that is not KEY=VALUE)."""
+    """``-S KEY=VALUE`` options as a dict (exits 2 on an item that is not KEY=VALUE).
+
+    Examples
+    --------
+    >>> storage_options(["endpoint_url=http://127.0.0.1:9000", "anon=true"])
+    {'endpoint_url': 'http://127.0.0.1:9000', 'anon': 'true'}
+    """
     options = {}
     for item in items or []:
         key, sep, value = item.partition("=")
@@ -50,6 +56,15 @@ def _note(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -
 
 
 @contextmanager
+def warnings_on_stderr() -> Iterator[None]:
+    """Within the block, each warning logframe gives is one ``warning: ...`` line on stderr (once each)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("default", LogframeWarning)
+        warnings.showwarning = _note
+        yield
+
+
+@contextmanager
 def opened(
     files: list[str], log_format: str, progress: bool | None, storage_option: list[str] | None = None
 ) -> Iterator[Input]:
@@ -58,9 +73,7 @@ def opened(
     Warnings logframe gives (a query naming a field no record has) become one ``warning:`` line on stderr.
     """
     options = storage_options(storage_option)
-    with warnings.catch_warnings():
-        warnings.simplefilter("default", LogframeWarning)
-        warnings.showwarning = _note
+    with warnings_on_stderr():
         try:
             sources = expand(files, options)  # once: standard input can be read only once
             sizes = [source.size() for source in sources]
@@ -88,7 +101,14 @@ def opened(
 
 
 def window(logs: LogFrame, since: str | None, start: str | None, end: str | None) -> LogFrame:
-    """The records of ``--since``/``--from``/``--to`` (each optional)."""
+    """The records of ``--since``/``--from``/``--to`` (each optional).
+
+    Examples
+    --------
+    >>> import logframe
+    >>> window(logframe.scan("sample_logs.txt"), None, "16:50", "2025-10-07 16:51").height
+    2
+    """
     keywords: dict[str, str] = {}
     if since is not None:
         keywords["last"] = since
@@ -100,13 +120,27 @@ def window(logs: LogFrame, since: str | None, start: str | None, end: str | None
 
 
 def newest(logs: LogFrame) -> dt.datetime | None:
-    """The time of the newest record (one quick pass), or None if no record has one."""
+    """The time of the newest record (one quick pass), or None if no record has one.
+
+    Examples
+    --------
+    >>> import logframe
+    >>> newest(logframe.scan("sample_logs.txt")).isoformat()
+    '2025-10-07T16:58:21.771609+00:00'
+    """
     value = logs.lazy().select(pl.col("timestamp").max()).collect(engine="streaming").item()
     return value.astimezone(dt.UTC) if value is not None else None
 
 
 def time_option(value: str, name: str, latest: dt.datetime | None) -> dt.datetime:
-    """A time given on the command line; a time of day is on the date of ``latest`` (the newest record)."""
+    """A time given on the command line; a time of day is on the date of ``latest`` (the newest record).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> time_option("16:40", "--at", dt.datetime(2025, 10, 7, 17, tzinfo=dt.UTC)).isoformat()
+    '2025-10-07T16:40:00+00:00'
+    """
     if is_time_of_day(value):
         if latest is None:
             fail(f"{name} {value}: a time of day needs the date of a record, and no record has a timestamp")
@@ -117,7 +151,15 @@ def time_option(value: str, name: str, latest: dt.datetime | None) -> dt.datetim
 def bounds(latest: dt.datetime | None, since: str | None, start: str | None, end: str | None) -> dict[str, dt.datetime]:
     """``--since``/``--from``/``--to`` as fixed ``after``/``before`` times, the newest record being ``latest``.
 
-    Used where new records keep arriving (``query --follow``): the window is fixed once, when reading starts.
+    Used where new records keep arriving (``query --follow``) and where sources are read one by one
+    (a merge): the window is fixed once, before reading.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> latest = dt.datetime(2025, 10, 7, 17, tzinfo=dt.UTC)
+    >>> {k: v.strftime("%H:%M") for k, v in bounds(latest, "15m", "16:30", "16:55").items()}
+    {'after': '16:45', 'before': '16:55'}
     """
     fixed: dict[str, dt.datetime] = {}
     starts = [time_option(start, "--from", latest)] if start is not None else []

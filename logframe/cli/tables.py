@@ -9,7 +9,15 @@ import typer
 
 
 def frame_text(frame: pl.DataFrame, rows: int, *, width: int = 160, text_length: int = 100) -> str:
-    """``frame`` as aligned text: a header line and up to ``rows`` rows, strings cut at ``text_length``."""
+    """``frame`` as aligned text: a header line and up to ``rows`` rows, strings cut at ``text_length``.
+
+    Examples
+    --------
+    >>> print(frame_text(pl.DataFrame({"tenant": ["a", "bb"], "count": [10, 2]}), 5))
+    tenant  count
+    a          10
+    bb          2
+    """
     with pl.Config(
         tbl_rows=rows,
         tbl_cols=-1,
@@ -24,7 +32,15 @@ def frame_text(frame: pl.DataFrame, rows: int, *, width: int = 160, text_length:
 
 
 def print_counts(title: str, counts: dict[str, int]) -> None:
-    """A title, then one ``key  count  share%`` line per key."""
+    """A title, then one ``key  count  share%`` line per key.
+
+    Examples
+    --------
+    >>> print_counts("by level:", {"INFO": 3, "ERROR": 1})
+    by level:
+      INFO            3   75.0%
+      ERROR           1   25.0%
+    """
     total = sum(counts.values()) or 1
     typer.echo(title)
     width = max((len(k) for k in counts), default=0)
