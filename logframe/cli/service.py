@@ -11,6 +11,7 @@ import typer
 
 import logframe
 from logframe.cli.options import AsJson, Files, LogFormat, fail
+from logframe.cli.reading import warnings_on_stderr
 from logframe.errors import LogframeError
 from logframe.sources import expand
 
@@ -92,28 +93,29 @@ def alerts_test(
 
     from logframe.service.alerts import Alerting, duration, load_rules
 
-    try:
-        parsed = load_rules(rules)
-        interval = duration(step, "--step")
-        if interval <= dt.timedelta(0):
-            fail("--step must be longer than 0")
-        logs = logframe.scan(expand(input), format=log_format)
-        when = _time_option(at, "--at")
-        if when is None:
-            newest = logs.lazy().select(pl_max_timestamp()).collect().item()
-            if newest is None:
-                fail("the input has no timestamped record; pass --at")
-            when = newest + dt.timedelta(seconds=1)
-        lookback = max((r.for_ + r.keep_firing_for for r in parsed), default=dt.timedelta(0)) + interval
-        alerting = Alerting(parsed)
-        t, active = when - lookback, []
-        while t <= when:
-            active = alerting.evaluate(logs, t)
-            t += interval
-        if t - interval != when:
-            active = alerting.evaluate(logs, when)
-    except LogframeError as error:
-        fail(str(error))
+    with warnings_on_stderr():
+        try:
+            parsed = load_rules(rules)
+            interval = duration(step, "--step")
+            if interval <= dt.timedelta(0):
+                fail("--step must be longer than 0")
+            logs = logframe.scan(expand(input), format=log_format)
+            when = _time_option(at, "--at")
+            if when is None:
+                newest = logs.lazy().select(pl_max_timestamp()).collect().item()
+                if newest is None:
+                    fail("the input has no timestamped record; pass --at")
+                when = newest + dt.timedelta(seconds=1)
+            lookback = max((r.for_ + r.keep_firing_for for r in parsed), default=dt.timedelta(0)) + interval
+            alerting = Alerting(parsed)
+            t, active = when - lookback, []
+            while t <= when:
+                active = alerting.evaluate(logs, t)
+                t += interval
+            if t - interval != when:
+                active = alerting.evaluate(logs, when)
+        except LogframeError as error:
+            fail(str(error))
     if as_json:
         typer.echo(json.dumps([a.as_dict() for a in active], indent=2))
         return
