@@ -389,3 +389,26 @@ def test_bad_arguments_of_every_command_are_one_line() -> None:
         (["stats", "sample_logs.txt", "-w", "level='LOUD'"], "unknown level 'LOUD'"),
     ]:
         one_line_error(args, message)
+
+
+def test_follow_writes_csv_with_one_header(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "app.log"
+    path.write_text(record("ERROR:app:first", "2025-10-07T16:00:00Z") + "\n")
+    command = [sys.executable, "-m", "logframe.cli", "query", str(path), "--follow", "--interval", "0.1", "-f", "csv"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        header, first = process.stdout.readline(), process.stdout.readline()
+        assert header.startswith("timestamp,level,")
+        assert ",first," in first
+        with path.open("a") as handle:
+            handle.write(record("WARN:app:second", "2025-10-07T16:00:05Z") + "\n")
+        second = process.stdout.readline()
+        assert ",second," in second
+        assert second.startswith("2025-10-07T16:00:05")
+    finally:
+        process.kill()
+        process.wait()

@@ -199,7 +199,7 @@ def compare(
     with opened(files, log_format, progress, storage_option) as read:
         try:
             selected = _selected(read.logs, where, since, start, end)
-            when = time_option(at, "--at", newest(selected) if is_time_of_day(at) else None)
+            when = time_option(at, "--at", newest(read.logs) if is_time_of_day(at) else None)
             dimensions = [d.strip() for d in by.split(",") if d.strip()] if by else None
             ranked = selected.compare(at=when, window=span, by=dimensions)
         except LogframeError as error:
