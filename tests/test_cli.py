@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -150,6 +152,18 @@ def one_line_error(args: list[str], message: str) -> None:
     assert message in result.output, (args, result.output)
     assert "Traceback" not in result.output, args
     assert len(result.output.strip().splitlines()) == 1, (args, result.output)
+
+
+def line_reader(process: subprocess.Popen[str]) -> Callable[[], str]:
+    """A function giving the process's next stdout line, failing after 30 s rather than hanging."""
+    import queue
+    import threading
+
+    lines: queue.Queue[str] = queue.Queue()
+    assert process.stdout is not None
+    stdout = process.stdout
+    threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
+    return lambda: lines.get(timeout=30)
 
 
 def test_query_sort_and_limit() -> None:
@@ -317,7 +331,6 @@ def test_plain_text_on_stdin_is_read() -> None:
 
 
 def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
-    import subprocess
     import sys
 
     big = tmp_path / "big.log"
@@ -331,9 +344,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
 
 def test_follow_prints_appended_records_and_ctrl_c_exits_0(tmp_path: Path) -> None:
     import signal
-    import subprocess
     import sys
-    import time
 
     path = tmp_path / "app.log"
     path.write_text(record("ERROR:app:before", "2025-10-07T16:00:00Z") + "\n" + record("INFO:app:quiet") + "\n")
@@ -341,16 +352,14 @@ def test_follow_prints_appended_records_and_ctrl_c_exits_0(tmp_path: Path) -> No
     process = subprocess.Popen(
         [*command, "-w", "level='ERROR'", "-f", "ndjson"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
+    next_line = line_reader(process)
     try:
-        assert process.stdout is not None
-        first = json.loads(process.stdout.readline())
+        first = json.loads(next_line())
         assert (first["message"], first["line"]) == ("before", 1)
         with path.open("a") as handle:
             handle.write(record("INFO:app:still quiet") + "\n")
             handle.write(record("ERROR:app:appended", "2025-10-07T16:01:00Z") + "\n")
-        deadline = time.monotonic() + 30
-        appended = json.loads(process.stdout.readline())
-        assert time.monotonic() < deadline
+        appended = json.loads(next_line())
         assert (appended["message"], appended["line"]) == ("appended", 4)
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
@@ -392,21 +401,20 @@ def test_bad_arguments_of_every_command_are_one_line() -> None:
 
 
 def test_follow_writes_csv_with_one_header(tmp_path: Path) -> None:
-    import subprocess
     import sys
 
     path = tmp_path / "app.log"
     path.write_text(record("ERROR:app:first", "2025-10-07T16:00:00Z") + "\n")
     command = [sys.executable, "-m", "logframe.cli", "query", str(path), "--follow", "--interval", "0.1", "-f", "csv"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    next_line = line_reader(process)
     try:
-        assert process.stdout is not None
-        header, first = process.stdout.readline(), process.stdout.readline()
+        header, first = next_line(), next_line()
         assert header.startswith("timestamp,level,")
         assert ",first," in first
         with path.open("a") as handle:
             handle.write(record("WARN:app:second", "2025-10-07T16:00:05Z") + "\n")
-        second = process.stdout.readline()
+        second = next_line()
         assert ",second," in second
         assert second.startswith("2025-10-07T16:00:05")
     finally:
