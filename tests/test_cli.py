@@ -201,25 +201,26 @@ def test_several_sources_are_merged_by_time(write: Writer) -> None:
 
 
 def test_a_merge_keeps_ties_in_source_order_and_untimed_records_last(write: Writer) -> None:
-    from logframe.cli.merge import by_time
+    from logframe.cli.merge import MERGE_MIN_BYTES, by_time
 
     first = write([record("INFO:a:a1", "2025-10-07T16:00:00Z"), record("INFO:a:a-none", None)], name="a.log")
     second = write([record("INFO:b:b1", "2025-10-07T16:00:00Z"), record("INFO:b:b2", "2025-10-07T16:00:01Z")])
     assert [r["message"] for r in ndjson(["query", str(second), str(first)])] == ["b1", "a1", "b2", "a-none"]
     frames = [logframe.scan(path).lazy() for path in (first, second)]
-    merged, streamed = by_time(frames)
-    assert streamed
-    assert merged.collect()["message"].to_list() == ["a1", "b1", "b2", "a-none"]
+    for big in (True, False):  # a merge, then a sort: the same order
+        merged, how = by_time(frames, [MERGE_MIN_BYTES if big else 100] * 2)
+        assert how == ("merge" if big else "sort")
+        assert merged.collect()["message"].to_list() == ["a1", "b1", "b2", "a-none"]
 
 
 def test_sources_out_of_time_order_are_sorted_instead(write: Writer) -> None:
-    from logframe.cli.merge import by_time
+    from logframe.cli.merge import MERGE_MIN_BYTES, by_time
 
     unordered = write([record(f"INFO:a:{m}", f"2025-10-07T16:0{m}:00Z") for m in (3, 1, 5)], name="a.log")
     ordered = write([record(f"INFO:b:{m}", f"2025-10-07T16:0{m}:00Z") for m in (2, 4)], name="b.log")
     frames = [logframe.scan(path).lazy() for path in (unordered, ordered)]
-    merged, streamed = by_time(frames)
-    assert not streamed
+    merged, how = by_time(frames, [MERGE_MIN_BYTES] * 2)
+    assert how == "sort"
     assert merged.collect()["message"].to_list() == ["1", "2", "3", "4", "5"]
     assert [r["message"] for r in ndjson(["query", str(unordered), str(ordered)])] == ["1", "2", "3", "4", "5"]
 

@@ -171,9 +171,10 @@ def query(
         typer.Option(
             "--file-order",
             help="Keep several sources in their own order, one after the other. By default records of several "
-            "sources are merged by time: a streaming k-way merge (bounded memory) when each source is in time "
-            "order, checked first by a quick pass over the times; else a stable sort, in memory. Records without "
-            "a time come last. One source keeps its own order.",
+            "sources are put in time order: by a streaming k-way merge when the sources are big (64 MiB on "
+            "average) and each is in time order (checked by a quick pass over the times), its memory growing with "
+            "the number of sources; else by a stable sort, holding the matching records in memory. Records "
+            "without a time come last. One source keeps its own order.",
         ),
     ] = False,
     follow: Annotated[
@@ -247,7 +248,7 @@ def _merged(read: Input, where: str | None, since: str | None, start: str | None
     for source in read.sources:
         lf = read.scan_one(source).filter(**fixed).lazy()
         frames.append(lf.filter(predicate) if predicate is not None else lf)
-    merged, _ = by_time(frames)
+    merged, _ = by_time(frames, [source.size() for source in read.sources])
     return merged
 
 
