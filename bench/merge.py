@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench.run import machine, versions
 
-MODES = {"merge (default)": [], "sort (--sort timestamp)": ["--sort", "timestamp"], "file order": ["--file-order"]}
+MODES = {"default": [], "sort (--sort timestamp)": ["--sort", "timestamp"], "file order": ["--file-order"]}
 
 
 def write(path: Path, records: int, offset: int, step: int) -> None:

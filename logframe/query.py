@@ -26,7 +26,8 @@ anything else           a key-value field of the message (``tenant="company_a"``
 
 Other tools' keywords ``since``, ``until``, ``min_level`` and ``max_level`` raise a QueryError saying
 what to write instead (``after=``/``last=``, ``before=``, ``pl.col("level") >= ...``): as fields they
-would silently match nothing. A keyword within a typo of a column (``contaner``) raises too.
+would silently match nothing. A keyword one typo away from a column (``contaner``) raises too; a
+keyword naming a field that no record read has (``tenat``) gives an ``UnknownFieldWarning``.
 
 Examples
 --------
