@@ -8,7 +8,7 @@ NATIVE := $(VENV)/.built-native
 RUST_SOURCES := $(shell find decoder/src -name '*.rs') decoder/Cargo.toml decoder/Cargo.lock
 DEMO_OUT := out
 
-.PHONY: demo test lint types rust unit setup native bench bench-data bench-patterns bench-formats bench-load docs clean
+.PHONY: demo test lint types rust unit setup native bench bench-data bench-patterns bench-formats bench-load bench-merge docs clean
 BENCH_DATA := bench/data/logs_100k.jsonl bench/data/logs_1m.jsonl
 
 $(VENV)/bin/python:
@@ -73,6 +73,10 @@ bench-formats: $(STAMP)
 ## Sustained ingestion of the service on loopback (records/s, p50/p99 latency) by batch size.
 bench-load: $(STAMP)
 	$(PY) -m bench.load | tee bench/load.md
+
+## Several sources merged by time in `logframe query`: merge, sort and file order (time, peak RSS).
+bench-merge: $(STAMP)
+	$(PY) -m bench.merge | tee bench/merge.md
 
 ## The chart images of the README, drawn from sample_logs.txt.
 docs: $(STAMP)

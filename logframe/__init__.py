@@ -28,7 +28,7 @@ if _sys.platform == "linux" and "MALLOC_ARENA_MAX" not in _os.environ:
     with _contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
         _ctypes.CDLL(None).mallopt(-8, 1)  # M_ARENA_MAX
 
-from logframe.errors import FormatError, LogframeError, QueryError, SourceError
+from logframe.errors import FormatError, LogframeError, LogframeWarning, QueryError, SourceError, UnknownFieldWarning
 from logframe.frame import LogFrame, LogParser, Record, scan
 from logframe.namespace import LogsNamespace
 from logframe.patterns import mine_templates
@@ -45,10 +45,12 @@ __all__ = [
     "LogFrame",
     "LogParser",
     "LogframeError",
+    "LogframeWarning",
     "LogsNamespace",
     "QueryError",
     "Record",
     "SourceError",
+    "UnknownFieldWarning",
     "all_of",
     "any_of",
     "field",

@@ -31,3 +31,11 @@ class QueryError(LogframeError, ValueError):
 
 class FormatError(LogframeError, ValueError):
     """An argument names an unknown format, unit or option."""
+
+
+class LogframeWarning(UserWarning):
+    """Base class of the warnings logframe gives about calls that run but probably do not mean what they say."""
+
+
+class UnknownFieldWarning(LogframeWarning):
+    """A query names a field that no record read has (``contaner='backend'``): it would match nothing."""

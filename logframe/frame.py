@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -25,9 +26,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 import polars as pl
 
 from logframe import export, stats
-from logframe.errors import QueryError, SourceError
+from logframe.errors import QueryError, SourceError, UnknownFieldWarning
 from logframe.parquet import ParquetOrigin, is_parquet, records_report, scan_parquet
-from logframe.query import KEYWORDS, all_of, field, window, window_start
+from logframe.query import KEYWORDS, all_of, column_name, field, unknown_field_message, window, window_start
 from logframe.scan import Report, Scan
 from logframe.schema import FIELDS_DTYPE, SCHEMA
 from logframe.sources import SourceLike, expand
@@ -43,6 +44,9 @@ PREVIEW_ROWS = 5
 
 PREVIEW_BYTES = 4 << 20
 """Bytes the notebook display reads at most to find its preview rows (never the whole of a big file)."""
+
+KEY_SAMPLE_RECORDS = 100_000
+"""Records of the preview read at most for the field keys a query's names are checked against."""
 
 Step = Callable[[pl.LazyFrame], pl.LazyFrame]
 
@@ -241,6 +245,7 @@ class LogFrame:
         exprs: list[pl.Expr] = []
         if predicates or constraints:
             exprs.append(all_of(*predicates, **constraints))
+            self._warn_unknown_fields([k for k in constraints if k not in KEYWORDS and column_name(k) is None])
         if last is not None or last_minutes is not None:
             span = window(last, last_minutes)
             if relative_to is None:
@@ -255,6 +260,10 @@ class LogFrame:
     def where(self, query: str) -> LogFrame:
         """Keep records matching a query string (see :mod:`logframe.querylang`).
 
+        A name that is neither a column nor a key-value field of any record in the first
+        :data:`PREVIEW_BYTES` read (``contaner='backend'``) gives an :class:`~logframe.UnknownFieldWarning`
+        naming the nearest real name, rather than silently no rows; so does such a ``filter`` keyword.
+
         Examples
         --------
         >>> import logframe
@@ -262,10 +271,30 @@ class LogFrame:
         >>> logs.where("(pod_name='frontend-6c8d9-zxcvb' | case_id='abc-41-def') & level!='DEBUG'").collect().height
         12
         """
-        from logframe.querylang import compile_query
+        from logframe.querylang import compile_query, field_names
 
         predicate = compile_query(query)
+        self._warn_unknown_fields(field_names(query))
         return self._with(lambda lf: lf.filter(predicate))
+
+    def _warn_unknown_fields(self, names: Sequence[str]) -> None:
+        """Warn (:class:`UnknownFieldWarning`) of each field no record of a bounded sample has.
+
+        The sample is what the notebook preview reads: the records of the first
+        :data:`PREVIEW_BYTES` of the sources (at most :data:`KEY_SAMPLE_RECORDS`), whatever
+        this frame's filters, so finding the keys seen costs one small read, not a pass. A key
+        that first occurs later in the sources is warned of too (the message says what was
+        read). On a live store, whose fields keep arriving, nothing is checked.
+        """
+        if not names or self._origin.live:
+            return
+        keys = pl.col("fields").list.eval(pl.element().struct.field("key")).explode().drop_nulls().unique()
+        sample = self._origin.preview(PREVIEW_BYTES).head(KEY_SAMPLE_RECORDS)
+        seen = sample.select(keys.alias("key")).collect(engine="streaming")["key"].to_list()
+        where = f"the first {PREVIEW_BYTES >> 20} MiB read"
+        for name in names:
+            if name not in seen:
+                warnings.warn(UnknownFieldWarning(unknown_field_message(name, seen, where)), stacklevel=3)
 
     def head(self, n: int = 10) -> LogFrame:
         """The first ``n`` records (in file order), still lazy.

@@ -24,6 +24,11 @@ keyword                 matches
 anything else           a key-value field of the message (``tenant="company_a"``)
 ======================  =====================================================
 
+Other tools' keywords ``since``, ``until``, ``min_level`` and ``max_level`` raise a QueryError saying
+what to write instead (``after=``/``last=``, ``before=``, ``pl.col("level") >= ...``): as fields they
+would silently match nothing. A keyword one typo away from a column (``contaner``) raises too; a
+keyword naming a field that no record read has (``tenat``) gives an ``UnknownFieldWarning``.
+
 Examples
 --------
 >>> import polars as pl
@@ -40,7 +45,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -103,7 +108,55 @@ def resolve(name: str) -> pl.Expr:
     return pl.col(column) if column else field(name)
 
 
+MISLEADING_KEYWORDS = {
+    "since": "use after= with a time ('2025-10-07T16:40:00Z', '16:40') or last= with a span before the newest "
+    "record ('15m')",
+    "until": "use before= with a time ('2025-10-07T17:00:00Z', '17:00'; exclusive)",
+    "min_level": "levels are ordered: pass pl.col('level') >= 'WARNING', or where(\"level>='WARNING'\")",
+    "max_level": "levels are ordered: pass pl.col('level') <= 'INFO', or where(\"level<='INFO'\")",
+}
+"""Keywords other tools use that are not logframe's: rather than match a field of that name (and give no
+rows), ``filter`` refuses them, saying what to write instead."""
+
+
+def nearest_name(name: str, seen: Iterable[str] = ()) -> str | None:
+    """The column, alias or seen field key closest to ``name`` (a likely typo), or None.
+
+    Examples
+    --------
+    >>> nearest_name("contaner"), nearest_name("tenat", ["tenant", "case_id"]), nearest_name("zzz")
+    ('container', 'tenant', None)
+    """
+    known = [*(n for n in SCHEMA if n != "fields"), *COLUMN_ALIASES, *seen]
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def unknown_field_message(name: str, seen: Sequence[str], sample: str) -> str:
+    """Why a field no record has is suspicious, and which real name is nearest (see ``LogFrame.where``).
+
+    Examples
+    --------
+    >>> unknown_field_message("contaner", ["tenant"], "the first 4 MiB read")
+    "no record in the first 4 MiB read has a field 'contaner', so it matches as missing; did you mean 'container'?"
+    """
+    close = nearest_name(name, seen)
+    if close is not None:
+        hint = f"did you mean {close!r}?"
+    elif seen:
+        hint = f"fields seen: {', '.join(sorted(seen)[:8])}{' ...' if len(seen) > 8 else ''}"
+    else:
+        hint = "no record there has any key-value field"
+    return f"no record in {sample} has a field {name!r}, so it matches as missing; {hint}"
+
+
 def _check_not_typo(name: str) -> None:
+    if name in MISLEADING_KEYWORDS:
+        raise QueryError(
+            f"{name}= is not a filter keyword (it would match a key-value field named {name!r}): "
+            f"{MISLEADING_KEYWORDS[name]}. To match a field really named {name!r}, pass "
+            f"logframe.field({name!r}) == value"
+        )
     known = [*SCHEMA, *COLUMN_ALIASES, *KEYWORDS]
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.85)
     if close:

@@ -233,6 +233,27 @@ def compile_query(query: str) -> pl.Expr:
     >>> df.filter(compile_query("pod = 'A' | message ~ 'time'")).height
     2
     """
+    return _build(_parse(query))
+
+
+def field_names(query: str) -> list[str]:
+    """The names a query tests that are key-value fields, not columns (each once, in order).
+
+    Examples
+    --------
+    >>> field_names("contaner='backend' & level='ERROR' & (tenant in ('a', 'b') | tenant is null)")
+    ['contaner', 'tenant']
+    """
+    names: dict[str, None] = {}
+    for tree in _parse(query).iter_subtrees_topdown():  # type: ignore[no-untyped-call]
+        if tree.data in _TESTS:
+            name = _text(tree.children[0])
+            if column_name(name) is None:
+                names.setdefault(name)
+    return list(names)
+
+
+def _parse(query: str) -> lark.Tree[Any]:
     import lark
 
     if not isinstance(query, str) or not query.strip():
@@ -254,4 +275,4 @@ def compile_query(query: str) -> pl.Expr:
             else "quote values that contain spaces or operators, e.g. user='Jane Doe'"
         )
         raise QueryError(f"{_error(query, pos, f'unexpected character {char!r}')}\n{hint}") from None
-    return _build(tree)
+    return tree

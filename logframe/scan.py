@@ -289,7 +289,14 @@ def choose_formats(sources: Sequence[Source], format: str) -> tuple[tuple[str, s
         finally:
             if not isinstance(handle, str):
                 handle.close()
-        chosen.append(_native.detect(lines, source.name))
+        try:
+            chosen.append(_native.detect(lines, source.name))
+        except FormatError:
+            if source.name != _files.STDIN_LABEL:
+                raise
+            # A pipe (``kubectl logs pod | logframe stats -``) is often an application's plain output:
+            # read it as text lines (a line without a leading time is a record without a timestamp).
+            chosen.append(("text", f"no format fits the {len(lines)} sampled lines: plain text on standard input"))
     return tuple(chosen)
 
 

@@ -133,3 +133,56 @@ def test_any_of_rejects_bad_arguments() -> None:
         any_of(last_minutes=5)
     with pytest.raises(QueryError, match="not allowed in any_of"):
         any_of(last="5m")
+
+
+# -- the silent-zero cases of issue 14: each now gives rows, an error or a warning ------------------
+
+
+def test_since_and_min_level_are_refused_with_what_to_write(logs: logframe.LogFrame) -> None:
+    with pytest.raises(QueryError, match=r"since= is not a filter keyword.*after=.*last="):
+        logs.filter(since="15m")
+    with pytest.raises(QueryError, match=r"until= is not a filter keyword.*before="):
+        logs.filter(until="16:10")
+    with pytest.raises(QueryError, match=r"min_level= is not a filter keyword.*level'\) >= 'WARNING'"):
+        logs.filter(min_level="WARNING")
+    with pytest.raises(QueryError, match="max_level= is not a filter keyword"):
+        any_of(max_level="INFO")
+    # what the messages say to write instead does give the rows
+    assert lines(logs.filter(last="15m")) == [1, 2, 3, 4]
+    assert lines(logs.filter(pl.col("level") >= "WARNING")) == lines(logs.where("level>='WARNING'")) == [1, 3, 5]
+    assert lines(logs.filter(field("since") == "x")) == []  # a field really named so is still reachable
+
+
+def test_a_field_no_record_has_warns_naming_the_nearest(logs: logframe.LogFrame) -> None:
+    with pytest.warns(logframe.UnknownFieldWarning, match=r"'contaner'.*did you mean 'container'\?"):
+        assert lines(logs.where("contaner='web'")) == []
+    with pytest.warns(logframe.UnknownFieldWarning, match=r"'tenat'.*did you mean 'tenant'\?"):
+        logs.where("level='ERROR' & tenat in ('company_a')")
+    with pytest.warns(logframe.UnknownFieldWarning, match=r"'zzz'.*fields seen: case_id, company.a, tenant"):
+        logs.filter(zzz="1")
+    assert issubclass(logframe.UnknownFieldWarning, logframe.LogframeWarning)
+
+
+def test_real_fields_and_columns_do_not_warn(logs: logframe.LogFrame) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert lines(logs.where("tenant='company_a' & container='backend'")) == [1, 3]
+        assert lines(logs.where("case_id is null")) == [1, 2, 4]
+        assert lines(logs.filter(tenant="company-b", pod="B")) == [2]
+
+
+def test_logs_insights_names_and_raw_paths_match(logs: logframe.LogFrame) -> None:
+    assert lines(logs.where("@message~'fail|boom'")) == [1, 5]
+    assert lines(logs.where("kubernetes.pod_name='A'")) == [1, 4]
+    assert lines(logs.where("kubernetes.container_name='web'")) == [2, 5]
+
+
+def test_field_names_are_the_names_that_are_not_columns() -> None:
+    from logframe.querylang import field_names
+
+    assert field_names("@message~'x' & kubernetes.pod_name='A' & \"odd key\"='1' | not tenant contains 'a'") == [
+        "odd key",
+        "tenant",
+    ]

@@ -40,6 +40,9 @@ GLOB_CHARS = frozenset("*?[")
 STDIN = "-"
 """The source name that means standard input."""
 
+STDIN_LABEL = "<stdin>"
+"""The ``source`` of records read from standard input."""
+
 PathLike = str | os.PathLike[str]
 
 
@@ -74,7 +77,7 @@ def spool_stdin(stream: IO[bytes] | None = None) -> FileSource:
     with handle:
         shutil.copyfileobj(stream, handle, 1 << 20)
     atexit.register(Path(handle.name).unlink, missing_ok=True)
-    return FileSource(Path(handle.name), label="<stdin>")
+    return FileSource(Path(handle.name), label=STDIN_LABEL)
 
 
 def _directory(path: Path) -> list[FileSource]:

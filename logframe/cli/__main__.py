@@ -1,0 +1,5 @@
+"""``python -m logframe.cli``: the ``logframe`` command."""
+
+from logframe.cli import main
+
+main()
