@@ -58,7 +58,7 @@ import secrets
 import shutil
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -199,7 +199,7 @@ def identity(source: Source) -> list[Any] | None:
     --------
     >>> from logframe.sources import BytesSource
     >>> identity(BytesSource("body", b"abc"))
-    ['content', 'body', 'ba6fdef7e7e0b3a9bb8ec0cd01fa7b49']
+    ['content', 'body', 'cf4ab791c62b8d2b2109c90275287816']
     """
     if isinstance(source, BytesSource):
         return ["content", source.name, _content_hash(iter([source.data]))]
@@ -251,14 +251,26 @@ class Cached:
     path: Path
     stored: Report
     """The report of the scan that wrote the entry."""
+    derived: Mapping[str, str]
+    """Columns derived from the records when the entry was written: name -> the expression's text."""
 
     def names(self) -> list[str]:
         """The names of the cached sources."""
         return [source.source for source in self.stored.sources] or [str(self.path)]
 
-    def lazy(self) -> pl.LazyFrame:
-        """The cached records, sorted by time (projection and row-group pruning by Polars' Parquet reader)."""
-        return scan_parquet([str(self.path)])
+    def lazy(self, *derived: str) -> pl.LazyFrame:
+        """The cached records, sorted by time, with the ``derived`` columns named (projection and pruning by Polars).
+
+        Examples
+        --------
+        >>> import tempfile, polars as pl
+        >>> from logframe.scan import Scan, expand
+        >>> upper = {"upper": pl.col("message").str.to_uppercase()}
+        >>> entry = store(Scan.of(expand("sample_logs.txt")), Path(tempfile.mkdtemp()), derived=upper)
+        >>> entry.derived == {"upper": str(upper["upper"])}, entry.lazy("upper").collect_schema().names()[-1]
+        (True, 'upper')
+        """
+        return scan_parquet([str(self.path)], keep=derived)
 
     def preview(self, max_bytes: int) -> pl.LazyFrame:
         """All records: Parquet reads only the row groups a preview's head needs."""
@@ -284,13 +296,14 @@ def read_entry(path: Path) -> Cached | None:
     try:
         metadata = pl.read_parquet_metadata(path)
         stored = Report.from_dict(json.loads(metadata[REPORT_KEY]))
+        derived = dict(json.loads(metadata[CACHE_KEY])["derived"])
     except FileNotFoundError:
         return None
     except Exception:  # a damaged or foreign file under a key's name: a miss, and not kept
         with contextlib.suppress(OSError):
             path.unlink()
         return None
-    return Cached(path, stored)
+    return Cached(path, stored, derived)
 
 
 def lookup(scan: Scan, where: Path | None = None) -> Cached | None:
@@ -316,8 +329,12 @@ def lookup(scan: Scan, where: Path | None = None) -> Cached | None:
     return found
 
 
-def store(scan: Scan, where: Path | None = None) -> Cached:
+def store(scan: Scan, where: Path | None = None, derived: Mapping[str, pl.Expr] | None = None) -> Cached:
     """Read a scan's sources once and write their records as its cache entry (replacing any), then evict.
+
+    ``derived`` columns (name -> expression over the record columns) are computed as the entry is
+    written and kept beside the records, for analyses that would otherwise compute them on every
+    query (the masked messages of ``patterns()``); :attr:`Cached.derived` says how each was made.
 
     Raises
     ------
@@ -343,13 +360,13 @@ def store(scan: Scan, where: Path | None = None) -> Cached:
     target = folder / (name + SUFFIX)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        write(scan, target, name)
+        write(scan, target, name, derived)
     except OSError as error:
         raise SourceError(f"cannot write the cache in {str(folder)!r}: {error.strerror or error}") from None
     evict(folder, size_limit(), keep=target)
     entry = read_entry(target)
     if entry is None:  # removed by a concurrent eviction: write it again
-        return store(scan, where)
+        return store(scan, where, derived)
     entry.touch()
     return entry
 
@@ -362,15 +379,15 @@ class _Run:
     nulls: int
 
 
-def _write_run(batches: list[pl.DataFrame], folder: Path, number: int) -> _Run:
-    frame = pl.concat(batches).sort("timestamp", nulls_last=True, maintain_order=True)
+def _write_run(batches: list[pl.DataFrame], folder: Path, number: int, derived: Mapping[str, pl.Expr]) -> _Run:
+    frame = pl.concat(batches).sort("timestamp", nulls_last=True, maintain_order=True).with_columns(**derived)
     path = folder / f"run-{number:06d}{SUFFIX}"
     frame.write_parquet(path, compression="lz4", row_group_size=ROW_GROUP)
     times = frame["timestamp"]
     return _Run(path, times.min(), times.max(), times.null_count())  # type: ignore[arg-type]
 
 
-def _runs(scan: Scan, folder: Path) -> tuple[list[_Run], Report]:
+def _runs(scan: Scan, folder: Path, derived: Mapping[str, pl.Expr]) -> tuple[list[_Run], Report]:
     """Read the sources once, cutting their records into sorted runs of about :data:`RUN_BYTES`."""
     runs: list[_Run] = []
     pending: list[pl.DataFrame] = []
@@ -380,10 +397,10 @@ def _runs(scan: Scan, folder: Path) -> tuple[list[_Run], Report]:
         pending.append(batch)
         size += batch.estimated_size()
         if size >= RUN_BYTES:
-            runs.append(_write_run(pending, folder, len(runs)))
+            runs.append(_write_run(pending, folder, len(runs), derived))
             pending, size = [], 0
     if pending:
-        runs.append(_write_run(pending, folder, len(runs)))
+        runs.append(_write_run(pending, folder, len(runs), derived))
     assert run.report is not None  # a complete pass always has one
     return runs, run.report
 
@@ -406,7 +423,7 @@ def _cuts(runs: Sequence[_Run]) -> list[dt.datetime]:
     return cuts
 
 
-def _merged(runs: Sequence[_Run]) -> pl.LazyFrame:
+def _merged(runs: Sequence[_Run], schema: pl.Schema) -> pl.LazyFrame:
     """The runs' records in time order, one time slice in memory at a time (a Polars IO source)."""
     cuts = _cuts(runs)
     bounds: list[dt.datetime | None] = [None, *cuts, None]
@@ -439,10 +456,10 @@ def _merged(runs: Sequence[_Run]) -> pl.LazyFrame:
     ) -> Iterator[pl.DataFrame]:
         return slices()
 
-    return register_io_source(source, schema=SCHEMA)
+    return register_io_source(source, schema=schema)
 
 
-def write(scan: Scan, target: Path, name: str = "") -> Report:
+def write(scan: Scan, target: Path, name: str = "", derived: Mapping[str, pl.Expr] | None = None) -> Report:
     """Write the records of ``scan`` sorted by time, with its report, to ``target`` (atomically); the report.
 
     Bounded memory (runs of :data:`RUN_BYTES`, slices of :data:`SLICE_ROWS`); the parts go to a
@@ -461,17 +478,58 @@ def write(scan: Scan, target: Path, name: str = "") -> Report:
     parts = target.parent / f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
     parts.mkdir()
     try:
-        runs, report = _runs(scan, parts)
+        derived = dict(derived or {})
+        runs, report = _runs(scan, parts, derived)
+        described = {column: str(expr) for column, expr in derived.items()}
         metadata = {
             REPORT_KEY: json.dumps(report.as_dict(), ensure_ascii=False),
-            CACHE_KEY: json.dumps({"format": CACHE_FORMAT, "key": name}),
+            CACHE_KEY: json.dumps({"format": CACHE_FORMAT, "key": name, "derived": described}),
         }
+        schema = pl.Schema({**SCHEMA, **pl.LazyFrame(schema=SCHEMA).with_columns(**derived).collect_schema()})
         written = parts / ("records" + SUFFIX)
-        _merged(runs).sink_parquet(written, compression="zstd", row_group_size=ROW_GROUP, metadata=metadata)
+        _merged(runs, schema).sink_parquet(written, compression="zstd", row_group_size=ROW_GROUP, metadata=metadata)
         os.replace(written, target)
     finally:
         shutil.rmtree(parts, ignore_errors=True)
     return report
+
+
+def _output_names(sources: Sequence[Source]) -> list[Path]:
+    """Where each source's file goes in a ``convert`` folder: its file name, or (names clashing) its relative path."""
+    names = [Path(Path(s.name).name if s.name != "<stdin>" else "stdin") for s in sources]
+    if len(set(names)) == len(names):
+        return [Path(f"{name}{SUFFIX}") for name in names]
+    paths = [Path(s.name).resolve() if isinstance(s, FileSource) and s.label is None else None for s in sources]
+    common = Path(os.path.commonpath([p.parent for p in paths if p is not None] or ["/"]))
+    relative = [p.relative_to(common) if p is not None else n for p, n in zip(paths, names, strict=True)]
+    if len(set(relative)) != len(relative):
+        raise SourceError("two sources would be written to the same file; convert them one at a time")
+    return [Path(f"{name}{SUFFIX}") for name in relative]
+
+
+def convert(
+    sources: Sequence[Source], folder: Path, format: str = "auto", mapping: dict[str, str] | None = None
+) -> list[tuple[Path, Report]]:
+    """Write each source's records to ``folder/NAME.parquet`` in the cache's format (sorted, report inside).
+
+    Returns each file written with its report. ``logframe.scan(folder)`` reads them back.
+
+    Examples
+    --------
+    >>> import tempfile, logframe
+    >>> from logframe.sources import expand
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> [(path.name, report.lines) for path, report in convert(expand("sample_logs.txt"), folder)]
+    [('sample_logs.txt.parquet', 147)]
+    >>> logframe.scan(folder).filter(level="ERROR").height
+    45
+    """
+    written = []
+    for source, name in zip(sources, _output_names(sources), strict=True):
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        written.append((target, write(Scan.of([source], format, mapping), target)))
+    return written
 
 
 def entries(where: Path | None = None) -> list[Path]:
@@ -527,6 +585,7 @@ def evict(where: Path, limit: int, keep: Path | None = None) -> list[Path]:
 
 __all__ = [
     "Cached",
+    "convert",
     "directory",
     "enabled",
     "entries",

@@ -1,4 +1,4 @@
-"""The ``logframe`` command line: ``stats``, ``query``, ``report``; ``ingest`` and ``serve`` for the service.
+"""The ``logframe`` command line: ``stats``, ``query``, ``report``, ``convert``; ``ingest`` and ``serve`` for the service.
 
 Examples
 --------
@@ -312,6 +312,26 @@ def _print_table(selected: LogFrame, rows: int, out: Path | None) -> None:
         typer.echo(text)
     else:
         out.write_text(text + "\n", encoding="utf-8")
+
+
+@app.command()
+def convert(
+    files: Files,
+    out: Annotated[Path, typer.Option("--output", "-o", help="Directory to write to (created if needed).")],
+    log_format: LogFormat = "auto",
+) -> None:
+    """Parse log files once into Parquet, one file per source (sorted by time, the parse report inside)."""
+    from logframe.cache import convert as convert_sources
+
+    try:
+        sources = expand(files)
+        written = convert_sources(sources, out, log_format)
+    except LogframeError as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot write to {out}: {error.strerror or error}")
+    for path, result in written:
+        typer.echo(f"wrote {path} ({result.records:,} records of {result.lines:,} lines)")
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")

@@ -507,9 +507,14 @@ class LogFrame:
         >>> top["template"], top["count"]
         ('Connection failed tenant=<*> retry_count=<*> host=<*>', 30)
         """
-        from logframe.patterns import summarise
+        from logframe.patterns import MASKED, mask, summarise
 
-        return summarise(self._lf)
+        lf, origin = self._lf, self._origin
+        if isinstance(origin, Cached) and origin.derived.get(MASKED) == str(mask(pl.col("message"))):
+            lf = origin.lazy(MASKED)  # masked when the cache was written
+            for step in self._steps:
+                lf = step(lf)
+        return summarise(lf)
 
     def compare(
         self,
@@ -598,7 +603,9 @@ class LogFrame:
                 f"cache() keeps records parsed from log files; these come from {', '.join(origin.names()[:3])} "
                 "(a store, object storage, the CloudWatch API or a Polars frame), which it cannot key"
             )
-        cached = store(origin)
+        from logframe.patterns import MASKED, mask
+
+        cached = store(origin, derived={MASKED: mask(pl.col("message"))})  # patterns() need not mask again
         lf = cached.lazy()
         for step in self._steps:
             lf = step(lf)
