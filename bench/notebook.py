@@ -57,9 +57,10 @@ def _session(path: str, at: str, cached: bool, out: Path) -> dict[str, float]:
 
     start = time.perf_counter()
     for name, draw in (("rate", logs.plot.error_rate), ("levels", logs.plot.levels), ("heatmap", logs.plot.heatmap)):
-        ax = draw()
-        ax.figure.savefig(out / f"{name}.png")
-        plt.close(ax.figure)
+        figure = draw().get_figure(root=True)
+        assert figure is not None
+        figure.savefig(out / f"{name}.png")
+        plt.close(figure)
     timings["plots"] = time.perf_counter() - start
 
     start = time.perf_counter()

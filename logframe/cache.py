@@ -1,4 +1,4 @@
-"""A local columnar cache of parsed records: parse a big export once, query it in seconds after.
+r"""A local columnar cache of parsed records: parse a big export once, query it in seconds after.
 
 :meth:`LogFrame.cache() <logframe.LogFrame.cache>` reads a scan's sources once and writes their
 records, sorted by time, to one zstd Parquet file whose metadata holds the scan's
@@ -26,7 +26,7 @@ readers never look at it, and later writes remove it once it is an hour old.
 Configuration (environment variables):
 
 - ``LOGFRAME_CACHE_DIR``: where entries live (default: ``$XDG_CACHE_HOME/logframe``, else
-  ``~/.cache/logframe``; ``~/Library/Caches/logframe`` on macOS, ``%LOCALAPPDATA%\\logframe`` on Windows).
+  ``~/.cache/logframe``; ``~/Library/Caches/logframe`` on macOS, ``%LOCALAPPDATA%\logframe`` on Windows).
 - ``LOGFRAME_CACHE_SIZE``: the limit on the entries' total size, e.g. ``500MB``, ``10GiB`` or bytes
   (default 10 GiB). After each write the least recently used entries (by access time, which a hit
   updates) are removed until the rest fit; the entry just written is always kept.
@@ -51,6 +51,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -395,7 +396,7 @@ def _runs(scan: Scan, folder: Path, derived: Mapping[str, pl.Expr]) -> tuple[lis
     run = scan.batches()
     for batch in run:
         pending.append(batch)
-        size += batch.estimated_size()
+        size += int(batch.estimated_size())
         if size >= RUN_BYTES:
             runs.append(_write_run(pending, folder, len(runs), derived))
             pending, size = [], 0
@@ -429,7 +430,7 @@ def _merged(runs: Sequence[_Run], schema: pl.Schema) -> pl.LazyFrame:
     bounds: list[dt.datetime | None] = [None, *cuts, None]
 
     def slices() -> Iterator[pl.DataFrame]:
-        for low, high in zip(bounds[:-1], bounds[1:], strict=True):
+        for low, high in itertools.pairwise(bounds):
             inside = [
                 str(r.path)
                 for r in runs
@@ -500,7 +501,7 @@ def _output_names(sources: Sequence[Source]) -> list[Path]:
     if len(set(names)) == len(names):
         return [Path(f"{name}{SUFFIX}") for name in names]
     paths = [Path(s.name).resolve() if isinstance(s, FileSource) and s.label is None else None for s in sources]
-    common = Path(os.path.commonpath([p.parent for p in paths if p is not None] or ["/"]))
+    common = Path(os.path.commonpath([p.parent for p in paths if p is not None] or [Path("/")]))
     relative = [p.relative_to(common) if p is not None else n for p, n in zip(paths, names, strict=True)]
     if len(set(relative)) != len(relative):
         raise SourceError("two sources would be written to the same file; convert them one at a time")

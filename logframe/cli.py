@@ -1,4 +1,4 @@
-"""The ``logframe`` command line: ``stats``, ``query``, ``report``, ``convert``; ``ingest`` and ``serve`` for the service.
+"""The ``logframe`` command line: ``stats``, ``query``, ``report``, ``convert``; ``ingest``, ``serve`` for the service.
 
 Examples
 --------

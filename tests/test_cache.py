@@ -273,9 +273,7 @@ def test_a_frame_read_from_the_cache_caches_as_itself(write: Writer) -> None:
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    files=st.lists(
-        st.lists(st.one_of(st.none(), st.integers(0, 40)), min_size=0, max_size=60), min_size=1, max_size=3
-    ),
+    files=st.lists(st.lists(st.one_of(st.none(), st.integers(0, 40)), min_size=0, max_size=60), min_size=1, max_size=3),
 )
 def test_runs_and_slices_merge_into_time_order(
     files: list[list[int | None]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
