@@ -10,7 +10,9 @@ process measured by the parent (``os.wait4``, as ``/usr/bin/time`` reports them)
 3. ``cached``: the session again on ``scan(FILE)``, which now reads the cache.
 
 The results of passes 1 and 3 are compared (error rates, the compare table, the templates and
-their counts) and must be equal. Prints a markdown table.
+their counts) and must be equal. ``--repeat N`` runs the three passes N times, in turn, and reports
+the median of each; ``--every`` passes a bucket to ``error_rate`` and the charts instead of their
+default. Prints a markdown table.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,7 +37,7 @@ PASSES = ("raw", "write", "cached")
 CELLS = ("error_rate", "plots", "patterns", "compare")
 
 
-def _session(path: str, at: str, cached: bool, out: Path) -> dict[str, float]:
+def _session(path: str, at: str, cached: bool, out: Path, every: str | None) -> dict[str, float]:
     """Run the notebook's cells, timing each; results go to ``out`` to be compared across passes."""
     import matplotlib
 
@@ -52,12 +55,13 @@ def _session(path: str, at: str, cached: bool, out: Path) -> dict[str, float]:
     timings["scan"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    logs.error_rate().write_parquet(out / "error_rate.parquet")
+    bucket: dict[str, Any] = {} if every is None else {"every": every}
+    logs.error_rate(**bucket).write_parquet(out / "error_rate.parquet")
     timings["error_rate"] = time.perf_counter() - start
 
     start = time.perf_counter()
     for name, draw in (("rate", logs.plot.error_rate), ("levels", logs.plot.levels), ("heatmap", logs.plot.heatmap)):
-        figure = draw().get_figure(root=True)
+        figure = draw(**bucket).get_figure(root=True)
         assert figure is not None
         figure.savefig(out / f"{name}.png")
         plt.close(figure)
@@ -73,7 +77,7 @@ def _session(path: str, at: str, cached: bool, out: Path) -> dict[str, float]:
     return timings
 
 
-def _child(mode: str, path: str, at: str, out: Path) -> None:
+def _child(mode: str, path: str, at: str, out: Path, every: str | None) -> None:
     if mode == "write":
         import logframe
 
@@ -82,12 +86,15 @@ def _child(mode: str, path: str, at: str, out: Path) -> None:
         print(json.dumps({"cache": time.perf_counter() - start}))
         return
     out.mkdir(parents=True, exist_ok=True)
-    print(json.dumps(_session(path, at, mode == "cached", out)))
+    print(json.dumps(_session(path, at, mode == "cached", out, every)))
 
 
-def measure(mode: str, path: Path, at: str, out: Path, env: dict[str, str]) -> tuple[float, int, dict[str, float]]:
+def measure(
+    mode: str, path: Path, at: str, out: Path, env: dict[str, str], every: str | None
+) -> tuple[float, int, dict[str, float]]:
     """Wall seconds, peak RSS (bytes) and per-cell seconds of one pass in a fresh process."""
     command = [sys.executable, "-m", "bench.notebook", "--child", mode, str(path), "--at", at, "--out", str(out)]
+    command += [] if every is None else ["--every", every]
     start = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, env=env)
     assert child.stdout is not None
@@ -109,6 +116,12 @@ def _same_results(first: Path, second: Path) -> list[str]:
     return differ
 
 
+def _median(measured: list[tuple[float, int, dict[str, float]]]) -> tuple[float, int, dict[str, float]]:
+    """The median wall time, peak RSS and per-cell times of several runs of one pass."""
+    cells = {name: statistics.median(m[2][name] for m in measured) for name in measured[0][2]}
+    return statistics.median(m[0] for m in measured), int(statistics.median(m[1] for m in measured)), cells
+
+
 def _row(label: str, wall: float, rss: int, cells: dict[str, float]) -> str:
     shown = " | ".join(f"{cells[c]:.1f} s" if c in cells else "" for c in CELLS)
     return f"| {label} | {shown} | **{wall:.1f} s** | {rss / 2**20:.0f} MB |"
@@ -119,24 +132,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("file", type=Path, help="a log export (bench/generate.py writes one)")
     parser.add_argument("--at", default="2025-10-18T12:00:00Z", help="the time compare() splits at")
+    parser.add_argument("--every", help="bucket of error_rate and the charts (default: theirs)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of the three passes; the median is shown")
     parser.add_argument("--child", choices=PASSES, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(args.child, str(args.file), args.at, args.out)
+        _child(args.child, str(args.file), args.at, args.out, args.every)
         return
     lines = sum(1 for _ in args.file.open("rb"))
     with tempfile.TemporaryDirectory(prefix="logframe-bench-") as scratch:
         env = {**os.environ, "LOGFRAME_CACHE_DIR": str(Path(scratch) / "cache"), "MPLBACKEND": "Agg"}
-        results: dict[str, Any] = {}
-        for mode in PASSES:
-            results[mode] = measure(mode, args.file, args.at, Path(scratch) / mode, env)
-            print(f"{mode}: {results[mode][0]:.1f} s", file=sys.stderr)
+        runs: dict[str, list[tuple[float, int, dict[str, float]]]] = {mode: [] for mode in PASSES}
+        for _ in range(args.repeat):
+            for mode in PASSES:
+                runs[mode].append(measure(mode, args.file, args.at, Path(scratch) / mode, env, args.every))
+                print(f"{mode}: {runs[mode][-1][0]:.1f} s", file=sys.stderr)
+        results = {mode: _median(measured) for mode, measured in runs.items()}
         differ = _same_results(Path(scratch) / "raw", Path(scratch) / "cached")
         cache_bytes = sum(p.stat().st_size for p in (Path(scratch) / "cache").glob("*.parquet"))
     raw, write, cached = (results[m] for m in PASSES)
     print(f"Notebook session on {args.file.name} ({lines:,} lines, {args.file.stat().st_size / 2**20:.0f} MiB), ")
-    print(f"compare(at={args.at!r}, window='1h'); {machine()}; {versions()}.\n")
+    every = f"every={args.every!r}" if args.every else "default buckets"
+    runs_shown = f"median of {args.repeat} runs" if args.repeat > 1 else "one run"
+    print(f"compare(at={args.at!r}, window='1h'), {every}; {runs_shown}; {machine()}; {versions()}.\n")
     print("| pass | error_rate | 3 plots | patterns | compare | total (process) | peak RSS |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     print(_row("1. raw JSON, no cache", *raw))
