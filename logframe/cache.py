@@ -292,17 +292,26 @@ class Cached:
             os.utime(self.path, ns=(time.time_ns(), self.path.stat().st_mtime_ns))
 
 
-def read_entry(path: Path) -> Cached | None:
-    """The entry at ``path``, or None if there is none or it is not a complete cache file (then removed)."""
+def read_entry(path: Path, remove_damaged: bool = False) -> Cached | None:
+    """The entry at ``path`` (a cache file, or one ``convert`` wrote), or None if it is missing or not complete.
+
+    With ``remove_damaged``, a file that is there but not a complete cache file is removed.
+
+    Examples
+    --------
+    >>> read_entry(Path("sample_logs.txt")) is None
+    True
+    """
     try:
         metadata = pl.read_parquet_metadata(path)
         stored = Report.from_dict(json.loads(metadata[REPORT_KEY]))
         derived = dict(json.loads(metadata[CACHE_KEY])["derived"])
     except FileNotFoundError:
         return None
-    except Exception:  # a damaged or foreign file under a key's name: a miss, and not kept
-        with contextlib.suppress(OSError):
-            path.unlink()
+    except Exception:  # damaged (truncated, written by something else): not an entry
+        if remove_damaged:
+            with contextlib.suppress(OSError):
+                path.unlink()
         return None
     return Cached(path, stored, derived)
 
@@ -324,7 +333,7 @@ def lookup(scan: Scan, where: Path | None = None) -> Cached | None:
     name = key(scan)
     if name is None:
         return None
-    found = read_entry((where or directory()) / (name + SUFFIX))
+    found = read_entry((where or directory()) / (name + SUFFIX), remove_damaged=True)
     if found is not None:
         found.touch()
     return found
