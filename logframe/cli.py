@@ -7,6 +7,7 @@ Examples
     logframe stats sample_logs.txt
     logframe query sample_logs.txt --where "level='ERROR' & tenant='company-b'" --format csv -o errors.csv
     logframe report 'logs/*.jsonl.gz' --json
+    logframe convert 'logs/*.jsonl.gz' -o parquet/
     kubectl logs deploy/backend | logframe stats -
     logframe stats s3://my-bucket/exports/ --log-format text
     logframe query 'cloudwatch:///eks/prod/app?start=2025-10-07T16:00:00Z' --where "level>='ERROR'"
