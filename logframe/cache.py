@@ -522,6 +522,8 @@ def convert(
 ) -> list[tuple[Path, Report]]:
     """Write each source's records to ``folder/NAME.parquet`` in the cache's format (sorted, report inside).
 
+    No derived columns: what ``logframe.scan(folder)`` reads is the records.
+
     Returns each file written with its report. ``logframe.scan(folder)`` reads them back.
 
     Examples
