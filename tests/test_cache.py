@@ -368,3 +368,22 @@ def test_a_masked_column_made_by_another_mask_is_not_used(write: Writer, monkeyp
     cached = logframe.scan(path).cache()
     monkeypatch.setattr(patterns, "mask", lambda messages: messages)  # a changed mask: the kept column is stale
     assert sorted(cached.patterns()["template"].to_list()) == ["job 1 done", "job 2 done"]
+
+
+def test_an_empty_file_caches_as_no_records(write: Writer) -> None:
+    path = write(b"", name="empty.log")
+    cached = logframe.scan(path, format="cloudwatch").cache()
+    assert cached.height == 0
+    assert cached.report()["lines"] == 0
+    assert cached.schema == logframe.SCHEMA
+    assert isinstance(logframe.scan(path, format="cloudwatch")._origin, cache.Cached)
+
+
+def test_the_command_line_reads_the_cache_with_the_same_answers(write: Writer) -> None:
+    path = write([*lines(12), "junk"])
+    before = CliRunner().invoke(app, ["stats", str(path), "--json"])
+    report_before = CliRunner().invoke(app, ["report", str(path), "--json"])
+    logframe.scan(path).cache()
+    assert isinstance(logframe.scan(path)._origin, cache.Cached)
+    assert CliRunner().invoke(app, ["stats", str(path), "--json"]).output == before.output
+    assert CliRunner().invoke(app, ["report", str(path), "--json"]).output == report_before.output
