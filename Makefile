@@ -8,7 +8,7 @@ NATIVE := $(VENV)/.built-native
 RUST_SOURCES := $(shell find decoder/src -name '*.rs') decoder/Cargo.toml decoder/Cargo.lock
 DEMO_OUT := out
 
-.PHONY: demo test lint types rust unit setup native bench bench-data bench-patterns bench-formats bench-load bench-merge docs clean
+.PHONY: demo test lint types rust unit setup native bench bench-data bench-patterns bench-formats bench-load bench-merge bench-notebook docs clean
 BENCH_DATA := bench/data/logs_100k.jsonl bench/data/logs_1m.jsonl
 
 $(VENV)/bin/python:
@@ -77,6 +77,13 @@ bench-load: $(STAMP)
 ## Several sources merged by time in `logframe query`: merge, sort and file order (time, peak RSS).
 bench-merge: $(STAMP)
 	$(PY) -m bench.merge | tee bench/merge.md
+
+## The notebook session of issue 14 on a 2M-line export: raw JSON, writing the cache, from the cache (fresh process each).
+bench-notebook: bench/data/logs_2m.jsonl | $(STAMP)
+	$(PY) -m bench.notebook --repeat 3 bench/data/logs_2m.jsonl | tee bench/notebook.md
+
+bench/data/logs_2m.jsonl: bench/generate.py | $(STAMP)
+	$(PY) -m bench.generate 2000000 $@
 
 ## The chart images of the README, drawn from sample_logs.txt.
 docs: $(STAMP)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import polars as pl
 
 from logframe import export, stats
+from logframe.cache import Cached, enabled, lookup, store
 from logframe.errors import QueryError, SourceError, UnknownFieldWarning
 from logframe.parquet import ParquetOrigin, is_parquet, records_report, scan_parquet
 from logframe.query import KEYWORDS, all_of, column_name, field, unknown_field_message, window, window_start
@@ -537,9 +538,14 @@ class LogFrame:
         >>> top["template"], top["count"]
         ('Connection failed tenant=<*> retry_count=<*> host=<*>', 30)
         """
-        from logframe.patterns import summarise
+        from logframe.patterns import MASKED, mask, summarise
 
-        return summarise(self._lf)
+        lf, origin = self._lf, self._origin
+        if isinstance(origin, Cached) and origin.derived.get(MASKED) == str(mask(pl.col("message"))):
+            lf = origin.lazy(MASKED)  # masked when the cache was written
+            for step in self._steps:
+                lf = step(lf)
+        return summarise(lf)
 
     def compare(
         self,
@@ -587,6 +593,54 @@ class LogFrame:
         [('company-b', 67), ('company_a', 43)]
         """
         return stats.top_values(self._lf, name, n)
+
+    def cache(self) -> LogFrame:
+        """Parse the sources once into a local columnar cache and read these records from it.
+
+        The cache holds every record of the sources (before this frame's filters, which are then
+        applied to it), sorted by time, with the scan's report; later ``logframe.scan`` calls on the
+        same unchanged sources read it instead of parsing (see :mod:`logframe.cache` for the key,
+        the location, the size limit and ``cache=False``). Records read from the cache come in time
+        order, not file order. A frame already read from the cache is marked as used and returned;
+        a frame over Parquet files is already columnar and returned as it is.
+
+        Raises
+        ------
+        SourceError
+            If the records do not come from local files, standard input or bytes (object storage,
+            the CloudWatch API, a store, a Polars frame), or the cache folder cannot be written.
+
+        Examples
+        --------
+        >>> import logframe, os, tempfile
+        >>> os.environ["LOGFRAME_CACHE_DIR"] = tempfile.mkdtemp()
+        >>> errors = logframe.scan("sample_logs.txt").filter(level="ERROR").cache()
+        >>> errors.height, errors.report()["records"]
+        (45, 137)
+        >>> logframe.scan("sample_logs.txt").filter(level="CRITICAL").height  # hits the cache
+        4
+        >>> logframe.scan("sample_logs.txt", cache=False).head(3).collect()["line"].to_list()  # file order
+        [1, 3, 4]
+        >>> del os.environ["LOGFRAME_CACHE_DIR"]
+        """
+        origin = self._origin
+        if isinstance(origin, ParquetOrigin):
+            return self
+        if isinstance(origin, Cached):
+            origin.touch()
+            return self
+        if not isinstance(origin, Scan):
+            raise SourceError(
+                f"cache() keeps records parsed from log files; these come from {', '.join(origin.names()[:3])} "
+                "(a store, object storage, the CloudWatch API or a Polars frame), which it cannot key"
+            )
+        from logframe.patterns import MASKED, mask
+
+        cached = store(origin, derived={MASKED: mask(pl.col("message"))})  # patterns() need not mask again
+        lf = cached.lazy()
+        for step in self._steps:
+            lf = step(lf)
+        return LogFrame(lf, cached, self._steps)
 
     def report(self) -> Report:
         """How the sources were read: every line accounted for (one pass over the files).
@@ -681,6 +735,7 @@ def scan(
     mapping: dict[str, str] | None = None,
     storage_options: dict[str, Any] | None = None,
     on_read: Callable[[int], None] | None = None,
+    cache: bool | None = None,
 ) -> LogFrame:
     """Lazily scan log files into a :class:`LogFrame`.
 
@@ -706,6 +761,10 @@ def scan(
         For URLs: options of the fsspec filesystem (for S3: ``key``, ``secret``, ``endpoint_url``, ...).
     on_read
         Called with the number of bytes read from disk as reading goes on (for progress bars).
+    cache
+        Whether to read the records from the cache when :meth:`LogFrame.cache` has written them for
+        these sources as they are now (then in time order). ``None`` (the default): yes, unless the
+        environment variable ``LOGFRAME_CACHE=0``; ``False``: always parse the sources.
 
     Raises
     ------
@@ -727,6 +786,9 @@ def scan(
             raise SourceError("Parquet files (the record schema) and log files cannot be scanned together; scan each")
         return LogFrame(scan_parquet(parquet), ParquetOrigin(parquet))
     scanned = Scan.of(sources, format, mapping, on_read)
+    hit = lookup(scanned) if (enabled() if cache is None else cache) else None
+    if hit is not None:
+        return LogFrame(hit.lazy(), hit)
     return LogFrame(scanned.lazy(), scanned)
 
 

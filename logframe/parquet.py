@@ -15,7 +15,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +30,8 @@ def is_parquet(name: str) -> bool:
     return Path(name).suffix.lower() == ".parquet"
 
 
-def scan_parquet(paths: list[str]) -> pl.LazyFrame:
-    """Records of Parquet files holding the record schema (extra columns, such as ``day``, dropped)."""
+def scan_parquet(paths: list[str], keep: Sequence[str] = ()) -> pl.LazyFrame:
+    """Records of Parquet files holding the record schema (extra columns, such as ``day``, dropped but ``keep``)."""
     lf = pl.scan_parquet(paths, hive_partitioning=True, missing_columns="insert", extra_columns="ignore")
     present = lf.collect_schema().names()
     return lf.select(
@@ -39,6 +39,7 @@ def scan_parquet(paths: list[str]) -> pl.LazyFrame:
             pl.col(name).cast(dtype) if name in present else pl.lit(None, dtype).alias(name)
             for name, dtype in SCHEMA.items()
         ]
+        + [pl.col(name) for name in keep]
     )
 
 

@@ -206,18 +206,24 @@ def mine_templates(messages: pl.Series | Sequence[str | None]) -> pl.DataFrame:
     )
 
 
+MASKED = "_logframe_masked"
+"""A column holding ``mask(message)`` already (the record cache keeps it), which :func:`summarise` then uses."""
+
+
 def summarise(lf: pl.LazyFrame) -> pl.DataFrame:
     """Templates of the records' messages with counts, time span, counts by level and an example.
 
     One streaming pass groups the records by masked message (few distinct values); only those are
-    clustered, then rolled up per template. Most frequent template first.
+    clustered, then rolled up per template. Most frequent template first. Messages are masked in
+    that pass, or read from a :data:`MASKED` column if ``lf`` has one.
     """
     from logframe.schema import LEVELS
 
     by_level = [(pl.col("level") == level).sum().cast(pl.UInt32).alias(level) for level in LEVELS]
+    masked = pl.col(MASKED) if MASKED in lf.collect_schema().names() else mask(pl.col("message"))
     per_masked = (
         lf.filter(pl.col("message").is_not_null())
-        .group_by(mask(pl.col("message")).alias("masked"))
+        .group_by(masked.alias("masked"))
         .agg(
             pl.len().cast(pl.UInt32).alias("count"),
             pl.col("timestamp").min().alias("first_seen"),

@@ -141,6 +141,31 @@ class Report(Mapping[str, Any]):
             "damaged": [dict(d) for d in self.damaged],
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Report:
+        """The report :meth:`as_dict` gave (how the cache keeps it beside the records).
+
+        Examples
+        --------
+        >>> report = Scan.of(expand("sample_logs.txt")).report()
+        >>> Report.from_dict(report.as_dict()).as_dict() == report.as_dict()
+        True
+        """
+        return cls(
+            lines=data["lines"],
+            records=data["records"],
+            merged=data["merged"],
+            skipped=dict(data["skipped"]),
+            examples={reason: list(quoted) for reason, quoted in data["examples"].items()},
+            invalid_utf8=data["invalid_utf8"],
+            null_timestamp=data["null_timestamp"],
+            timestamp_out_of_range=data["timestamp_out_of_range"],
+            no_level=data["no_level"],
+            replaced_surrogates=data["replaced_surrogates"],
+            sources=tuple(SourceReport(**source) for source in data["sources"]),
+            damaged=tuple(dict(d) for d in data["damaged"]),
+        )
+
     def __getitem__(self, key: str) -> Any:
         return self.as_dict()[key]
 

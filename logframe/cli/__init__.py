@@ -1,6 +1,6 @@
 """The ``logframe`` command line (``logframe.cli:app``): one module per group of commands.
 
-- :mod:`logframe.cli.records`: ``stats``, ``report``, ``query`` (``--follow`` in :mod:`logframe.cli.follow`)
+- :mod:`logframe.cli.records`: ``stats``, ``report``, ``query``, ``convert`` (``--follow`` in :mod:`logframe.cli.follow`)
 - :mod:`logframe.cli.analysis`: ``hist`` (drawn by :mod:`logframe.cli.histogram`), ``patterns``, ``top``, ``compare``
 - :mod:`logframe.cli.service`: ``ingest``, ``retention``, ``alerts test``, ``serve``
 
@@ -117,6 +117,7 @@ def _options(
 app.command()(records.stats)
 app.command()(records.report)
 app.command()(records.query)
+app.command()(records.convert)
 app.command()(analysis.hist)
 app.command()(analysis.patterns)
 app.command()(analysis.top)

@@ -1,4 +1,4 @@
-"""``logframe stats``, ``report`` and ``query``: counts, the parse report, and the records themselves."""
+"""``logframe stats``, ``report``, ``query`` and ``convert``: counts, the parse report, the records themselves."""
 
 from __future__ import annotations
 
@@ -274,3 +274,23 @@ def _print_table(lf: pl.LazyFrame, selected: LogFrame, rows: int, out: Path | No
         typer.echo(text)
     else:
         out.write_text(text + "\n", encoding="utf-8")
+
+
+def convert(
+    files: Files,
+    out: Annotated[Path, typer.Option("--output", "-o", help="Directory to write to (created if needed).")],
+    log_format: LogFormat = "auto",
+) -> None:
+    """Parse log files once into Parquet, one file per source (sorted by time, the parse report inside)."""
+    from logframe.cache import convert as convert_sources
+    from logframe.sources import expand
+
+    try:
+        sources = expand(files)
+        written = convert_sources(sources, out, log_format)
+    except LogframeError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write to {out}: {error.strerror or error}")
+    for path, result in written:
+        typer.echo(f"wrote {path} ({result.records:,} records of {result.lines:,} lines)")
