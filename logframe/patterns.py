@@ -38,6 +38,26 @@ SIMILARITY = 0.7
 DEPTH = 2
 """Leading tokens (besides the token count) that key a leaf; tokens with digits or ``<*>`` count as ``<*>``."""
 
+FEW_WORDS = 3
+"""A ``<*>`` position whose values in a cluster are at most this many plain words splits the cluster."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The clustering parameters; the defaults are the one configuration used everywhere.
+
+    Only ``bench.patterns`` passes others (its leave-one-dataset-out search).
+
+    Examples
+    --------
+    >>> Settings().similarity, Settings(depth=1).depth
+    (0.7, 1)
+    """
+
+    similarity: float = SIMILARITY
+    depth: int = DEPTH
+    few_words: int = FEW_WORDS
+
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 _DATE = rf"\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?(?:{_MONTHS}) +\d{{1,2}}\b"
 
@@ -82,18 +102,19 @@ class _Cluster:
 class _Tree:
     """Leaves keyed by (token count, first token); clusters in creation order."""
 
+    settings: Settings
     leaves: dict[tuple[int | str, ...], list[_Cluster]] = field(default_factory=dict)
     clusters: list[_Cluster] = field(default_factory=list)
 
     def add(self, tokens: list[str]) -> _Cluster:
-        path = tuple(WILDCARD if WILDCARD in t or any(c.isdigit() for c in t) else t for t in tokens[:DEPTH])
+        path = tuple(WILDCARD if WILDCARD in t or any(c.isdigit() for c in t) else t for t in tokens[: self.settings.depth])
         leaf = self.leaves.setdefault((len(tokens), *path), [])
         best, best_score = None, -1.0
         for cluster in leaf:
             score = _similarity(cluster.tokens, tokens)
             if score > best_score:
                 best, best_score = cluster, score
-        if best is not None and best_score >= SIMILARITY:
+        if best is not None and best_score >= self.settings.similarity:
             best.tokens = [a if a == b else WILDCARD for a, b in zip(best.tokens, tokens, strict=True)]
             return best
         cluster = _Cluster(list(tokens), len(self.clusters))
@@ -110,17 +131,15 @@ def _similarity(template: list[str], tokens: list[str]) -> float:
     return same / constants
 
 
-FEW_WORDS = 3
-"""A ``<*>`` position whose values in a cluster are at most this many plain words splits the cluster."""
-
-
-def cluster_masked(distinct: list[str]) -> tuple[list[int], list[str]]:
+def cluster_masked(distinct: list[str], settings: Settings | None = None) -> tuple[list[int], list[str]]:
     """Cluster distinct masked messages: each one's template id, and the templates.
 
     Parameters
     ----------
     distinct
         Masked messages (see :func:`mask`), each once; earlier ones seed the templates.
+    settings
+        The clustering parameters (:class:`Settings`; its defaults unless given).
 
     Returns
     -------
@@ -132,13 +151,13 @@ def cluster_masked(distinct: list[str]) -> tuple[list[int], list[str]]:
     >>> cluster_masked(["job <*> done in <*>s", "job <*> failed", "job <*> done in <*>ms"])
     ([0, 1, 0], ['job <*> done in <*>', 'job <*> failed'])
     """
-    tree = _Tree()
+    tree = _Tree(settings or Settings())
     assigned = [tree.add(text.split(" ") if text else []) for text in distinct]
-    return _split_word_variables(distinct, assigned, tree.clusters)
+    return _split_word_variables(distinct, assigned, tree.clusters, tree.settings.few_words)
 
 
 def _split_word_variables(
-    distinct: list[str], assigned: list[_Cluster], clusters: list[_Cluster]
+    distinct: list[str], assigned: list[_Cluster], clusters: list[_Cluster], few_words: int
 ) -> tuple[list[int], list[str]]:
     """Split clusters on positions that take only a few plain words (``bytes``/``values``, states).
 
@@ -157,7 +176,7 @@ def _split_word_variables(
             if token != WILDCARD or len(rows) < 2:
                 continue
             values = {row[i] for row in rows}
-            if len(values) <= FEW_WORDS and all(v.isalpha() for v in values):
+            if len(values) <= few_words and all(v.isalpha() for v in values):
                 positions.append(i)
         split_positions[cluster.ident] = positions
     keys: dict[tuple[int, tuple[str, ...]], int] = {}
@@ -177,7 +196,7 @@ def _split_word_variables(
     return ids, names
 
 
-def mine_templates(messages: pl.Series | Sequence[str | None]) -> pl.DataFrame:
+def mine_templates(messages: pl.Series | Sequence[str | None], settings: Settings | None = None) -> pl.DataFrame:
     """One row per message, in order: ``template_id`` and ``template`` (variables as ``<*>``).
 
     Only the distinct masked messages are clustered, so a million messages of a few hundred
@@ -191,7 +210,7 @@ def mine_templates(messages: pl.Series | Sequence[str | None]) -> pl.DataFrame:
     series = messages if isinstance(messages, pl.Series) else pl.Series(list(messages), dtype=pl.String)
     frame = pl.DataFrame({"masked": series.cast(pl.String)}).with_columns(pl.col("masked").pipe(mask))
     distinct = frame.select(pl.col("masked").drop_nulls().unique(maintain_order=True)).to_series().to_list()
-    ids, names = cluster_masked(distinct)
+    ids, names = cluster_masked(distinct, settings)
     lookup = pl.DataFrame(
         {"masked": distinct, "template_id": ids}, schema={"masked": pl.String, "template_id": pl.UInt32}
     )
