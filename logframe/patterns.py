@@ -70,19 +70,27 @@ class Settings:
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 _DATE = rf"\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?(?:{_MONTHS}) +\d{{1,2}}\b"
 
+_B = r"(?-u:\b)"  # an ASCII word boundary: what delimits these variables, and far cheaper than Unicode's
+_VARIABLES = "|".join(
+    (
+        rf"(?i:{_B}[a-z][a-z0-9+.\-]*://\S+)",  # URLs
+        _DATE.replace(r"\b", _B),  # dates written out: "Sun Jul 10", "Jul 10"
+        r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'",  # quoted strings
+        rf"(?i:{_B}[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}}{_B})",  # UUIDs
+        rf"{_B}\d{{1,3}}(?:\.\d{{1,3}}){{3}}(?::\d+)?{_B}",  # IPv4 with optional port
+        rf"(?i:{_B}0x[0-9a-f]+{_B})",  # hex literals
+        rf"(?i:{_B}[0-9a-f]*(?:\d[0-9a-f]*[a-f]|[a-f][0-9a-f]*\d)[0-9a-f]*{_B})",  # hex with digits and letters
+        rf"(?i:{_B}(?:true|false){_B})",  # boolean literals: always the value of some flag
+        rf"{_B}\d+(?:\.\d+)? ?(?:[KMGTP]i?)?B{_B}",  # sizes: the unit follows the magnitude
+        r"-?\d+(?:\.\d+)?",  # numbers, also inside identifiers
+    )
+)
+"""The variables masked as a whole, in one pass; where two could start at one place, the first listed wins."""
+
 _MASKS: tuple[tuple[str, str], ...] = (
-    (r"(?i)\b[a-z][a-z0-9+.\-]*://\S+", WILDCARD),  # URLs
-    (_DATE, WILDCARD),  # dates written out: "Sun Jul 10", "Jul 10"
-    (r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", WILDCARD),  # quoted strings
-    (r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", WILDCARD),  # UUIDs
-    (r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", WILDCARD),  # IPv4 with optional port
-    (r"(?i)\b0x[0-9a-f]+\b", WILDCARD),  # hex literals
-    (r"(?i)\b[0-9a-f]*\d[0-9a-f]*[a-f][0-9a-f]*\b|\b[0-9a-f]*[a-f][0-9a-f]*\d[0-9a-f]*\b", WILDCARD),  # hex with digits
+    (_VARIABLES, WILDCARD),
     (r"(?:^|\s)/\S*", " " + WILDCARD),  # absolute paths
     (r"=[^\s,;]+", "=" + WILDCARD),  # key=value values
-    (r"(?i)\b(?:true|false)\b", WILDCARD),  # boolean literals: always the value of some flag
-    (r"\b\d+(?:\.\d+)? ?(?:[KMGTP]i?)?B\b", WILDCARD),  # sizes: the unit follows the magnitude
-    (r"-?\d+(?:\.\d+)?", WILDCARD),  # numbers, also inside identifiers
 )
 
 
@@ -96,8 +104,18 @@ def mask(messages: pl.Expr) -> pl.Expr:
     >>> pl.select(mask(pl.lit(s))).item()
     'GET <*> took <*>ms id=<*> user=<*>'
     """
-    masked = messages
-    for pattern, replacement in _MASKS:
+    return _finish_mask(_mask_variables(messages))
+
+
+def _mask_variables(messages: pl.Expr) -> pl.Expr:
+    """The per-message pass of :func:`mask`: few distinct values remain, for :func:`_finish_mask`."""
+    return messages.str.replace_all(_VARIABLES, WILDCARD)
+
+
+def _finish_mask(partly: pl.Expr) -> pl.Expr:
+    """The rest of :func:`mask` (paths, key=value values, spacing), cheap on the distinct values."""
+    masked = partly
+    for pattern, replacement in _MASKS[1:]:
         masked = masked.str.replace_all(pattern, replacement)
     return masked.str.replace_all(r"(?:<\*>)+", WILDCARD).str.replace_all(r"\s+", " ").str.strip_chars()
 
@@ -318,19 +336,26 @@ def mine_templates(messages: pl.Series | Sequence[str | None], settings: Setting
     [(0, 'disk <*>% full on <*>'), (0, 'disk <*>% full on <*>'), (None, None)]
     """
     series = messages if isinstance(messages, pl.Series) else pl.Series(list(messages), dtype=pl.String)
-    frame = pl.DataFrame({"masked": series.cast(pl.String)}).with_columns(pl.col("masked").pipe(mask))
-    shapes = frame.filter(pl.col("masked").is_not_null()).group_by("masked", maintain_order=True).len()
+    frame = pl.DataFrame({"partly": series.cast(pl.String)}).with_columns(pl.col("partly").pipe(_mask_variables))
+    partly = (
+        frame.filter(pl.col("partly").is_not_null())
+        .group_by("partly", maintain_order=True)
+        .len()
+        .with_columns(masked=pl.col("partly").pipe(_finish_mask))
+    )
+    shapes = partly.group_by("masked", maintain_order=True).agg(pl.col("len").sum())
     distinct = shapes["masked"].to_list()
     ids, names = cluster_masked(distinct, settings, shapes["len"].to_list())
-    lookup = pl.DataFrame(
-        {"masked": distinct, "template_id": ids}, schema={"masked": pl.String, "template_id": pl.UInt32}
-    )
+    lookup = partly.select("partly", "masked").join(
+        pl.DataFrame({"masked": distinct, "template_id": ids}, schema={"masked": pl.String, "template_id": pl.UInt32}),
+        on="masked",
+    ).select("partly", "template_id")
     templates = pl.DataFrame(
         {"template_id": list(range(len(names))), "template": names},
         schema={"template_id": pl.UInt32, "template": pl.String},
     )
     return (
-        frame.join(lookup, on="masked", how="left", maintain_order="left")
+        frame.join(lookup, on="partly", how="left", maintain_order="left")
         .join(templates, on="template_id", how="left", maintain_order="left")
         .select("template_id", "template")
     )
@@ -339,15 +364,16 @@ def mine_templates(messages: pl.Series | Sequence[str | None], settings: Setting
 def summarise(lf: pl.LazyFrame) -> pl.DataFrame:
     """Templates of the records' messages with counts, time span, counts by level and an example.
 
-    One streaming pass groups the records by masked message (few distinct values); only those are
+    One streaming pass groups the records by their messages with numbers, IDs and such masked (few
+    distinct values); the rest of the masking runs on those, only the distinct masked messages are
     clustered, then rolled up per template. Most frequent template first.
     """
     from logframe.schema import LEVELS
 
     by_level = [(pl.col("level") == level).sum().cast(pl.UInt32).alias(level) for level in LEVELS]
-    per_masked = (
+    per_partly = (
         lf.filter(pl.col("message").is_not_null())
-        .group_by(mask(pl.col("message")).alias("masked"))
+        .group_by(_mask_variables(pl.col("message")).alias("partly"))
         .agg(
             pl.len().cast(pl.UInt32).alias("count"),
             pl.col("timestamp").min().alias("first_seen"),
@@ -355,8 +381,18 @@ def summarise(lf: pl.LazyFrame) -> pl.DataFrame:
             pl.col("message").first().alias("example"),
             *by_level,
         )
-        .sort("first_seen", "masked", nulls_last=True)
         .collect(engine="streaming")
+    )
+    per_masked = (
+        per_partly.group_by(_finish_mask(pl.col("partly")).alias("masked"))
+        .agg(
+            pl.col("count").sum(),
+            pl.col("first_seen").min(),
+            pl.col("last_seen").max(),
+            pl.col("example").sort_by("first_seen").first(),
+            *[pl.col(level).sum() for level in LEVELS],
+        )
+        .sort("first_seen", "masked", nulls_last=True)
     )
     ids, names = cluster_masked(per_masked["masked"].to_list(), counts=per_masked["count"].to_list())
     grouped = per_masked.with_columns(template=pl.Series([names[i] for i in ids], dtype=pl.String))
