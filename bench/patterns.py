@@ -1,6 +1,6 @@
 """Template mining on labelled logs: logframe, drain3 and a Brain-style baseline, in one run.
 
-``python -m bench.patterns [--loghub DIR] [--loghub2 DIR] [--speed]`` (``make bench-patterns``).
+``python -m bench.patterns [--loghub DIR] [--loghub2 DIR] [--loo] [--speed LOGS_1M]`` (``make bench-patterns``).
 
 Data: the eight Loghub-2k sets (``../shared/loghub``, 2,000 messages each, labelled by event id) and
 the eight Loghub-2.0 samples (``../shared/loghub2-samples``, 128 messages each, relabelled by the
@@ -18,7 +18,7 @@ Metrics (Loghub-2.0's definitions, Jiang et al., ISSTA 2024):
 Parsers: logframe with its one configuration; drain3's ``TemplateMiner`` with its defaults; a
 Brain-style parser (``bench.brain``). ``--loo`` adds leave-one-dataset-out: for each of the 16 sets,
 logframe's parameters are chosen on a small grid by mean GA over the other 15, then scored on it.
-``--speed`` times ``patterns()`` on 1M and 10M messages beside drain3.
+``--speed`` times ``patterns()`` on 1M and 10M records beside drain3 (see :func:`speed`).
 """
 
 from __future__ import annotations
@@ -69,7 +69,12 @@ def load_sets(loghub: Path = LOGHUB, loghub2: Path = LOGHUB2) -> list[LabelledSe
         data = pl.read_csv(csv, infer_schema=False)
         name = csv.name.removesuffix("_128.csv")
         sets.append(
-            LabelledSet(f"{name}-2.0", data["Content"].to_list(), data["EventTemplate"].to_list(), data["EventTemplate"].to_list())
+            LabelledSet(
+                f"{name}-2.0",
+                data["Content"].to_list(),
+                data["EventTemplate"].to_list(),
+                data["EventTemplate"].to_list(),
+            )
         )
     return sets
 
@@ -169,7 +174,11 @@ def evaluate(sets: list[LabelledSet]) -> list[dict[str, object]]:
     """One row per set: every parser's GA, FGA and PA."""
     rows: list[dict[str, object]] = []
     for data in sets:
-        row: dict[str, object] = {"dataset": data.name, "messages": len(data.messages), "templates": len(set(data.groups))}
+        row: dict[str, object] = {
+            "dataset": data.name,
+            "messages": len(data.messages),
+            "templates": len(set(data.groups)),
+        }
         for name, parser in PARSERS.items():
             for metric, value in score(data, parser).items():
                 row[f"{name}_{metric}"] = value
@@ -177,17 +186,18 @@ def evaluate(sets: list[LabelledSet]) -> list[dict[str, object]]:
     return rows
 
 
-GRID = {
-    "similarity": (0.5, 0.6, 0.7, 0.8),
-    "depth": (1, 2, 3),
-    "few_words": (0, 2, 3, 4),
-}
+GRID_SIMILARITY = (0.5, 0.6, 0.7, 0.8)
+GRID_DEPTH = (1, 2, 3)
+GRID_FEW_WORDS = (0, 2, 3, 4)
 """The parameter grid leave-one-out chooses from (the defaults are in it)."""
 
 
 def leave_one_out(sets: list[LabelledSet]) -> list[dict[str, object]]:
     """Each set scored with the grid point that maximises mean GA over the other sets."""
-    points = [Settings(**dict(zip(GRID, values, strict=True))) for values in itertools.product(*GRID.values())]
+    points = [
+        Settings(similarity=similarity, depth=depth, few_words=few_words)
+        for similarity, depth, few_words in itertools.product(GRID_SIMILARITY, GRID_DEPTH, GRID_FEW_WORDS)
+    ]
     ga = {(p, d.name): score(d, logframe_parser(p))["ga"] for p in points for d in sets}
     rows: list[dict[str, object]] = []
     for held in sets:
@@ -216,13 +226,79 @@ def print_table(rows: list[dict[str, object]]) -> None:
         print(f"| **mean {suffix.strip('-')}** | | " + " | ".join(cells) + " |")
 
 
+BENCH_DATA = Path(__file__).resolve().parent / "data"
+
+_TIMED = """
+import resource, sys, time
+import logframe
+sources = sys.argv[1:]
+start = time.perf_counter()
+summary = logframe.scan(sources if len(sources) > 1 else sources[0]).patterns()
+seconds = time.perf_counter() - start
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(int(summary["count"].sum()), summary.height, seconds, rss)
+"""
+
+
+def speed(one_million: Path) -> list[dict[str, object]]:
+    """``patterns()`` on 1M and 10M records (the 1M file read ten times), drain3 on the same messages.
+
+    Each logframe run is its own process (its peak RSS is the figure, the process's whole peak);
+    drain3 is timed on the 1M file's messages, in memory (its input is a Python list of messages).
+    """
+    import subprocess
+    import sys
+    import tempfile
+
+    import logframe
+
+    rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        copies = []
+        for i in range(10):
+            link = Path(tmp) / f"copy{i}.jsonl"
+            link.symlink_to(one_million.resolve())
+            copies.append(str(link))
+        for label, sources in (("1M", [str(one_million)]), ("10M", copies)):
+            out = subprocess.run([sys.executable, "-c", _TIMED, *sources], capture_output=True, text=True, check=True)
+            counted, templates, seconds, rss = out.stdout.split()
+            rows.append(
+                {
+                    "parser": "logframe patterns()",
+                    "records": f"{int(counted):,} ({label})",
+                    "templates": int(templates),
+                    "seconds": float(seconds),
+                    "peak_rss_mb": float(rss),
+                }
+            )
+    messages = logframe.scan(one_million).collect()["message"].drop_nulls().to_list()
+    start = time.perf_counter()
+    ids, _ = drain3_parse(messages)
+    drain3_seconds = time.perf_counter() - start
+    rows.append(
+        {
+            "parser": "drain3 (default)",
+            "records": f"{len(messages):,} (1M, the same messages)",
+            "templates": len(set(ids)),
+            "seconds": drain3_seconds,
+            "peak_rss_mb": float("nan"),
+        }
+    )
+    return rows
+
+
 def main() -> None:
     """Print the tables (markdown) of ``bench.patterns``."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--loghub", type=Path, default=LOGHUB)
     parser.add_argument("--loghub2", type=Path, default=LOGHUB2)
     parser.add_argument("--loo", action="store_true", help="add the leave-one-dataset-out table")
-    parser.add_argument("--speed", action="store_true", help="add the 1M / 10M message timings")
+    parser.add_argument(
+        "--speed",
+        type=Path,
+        metavar="LOGS_1M",
+        help="add the 1M / 10M timings on this 1M-record file (make bench-data)",
+    )
     args = parser.parse_args()
     sets = load_sets(args.loghub, args.loghub2)
     print_table(evaluate(sets))
@@ -232,9 +308,23 @@ def main() -> None:
         print("| --- | ---: | ---: | ---: | ---: |")
         loo = leave_one_out(sets)
         for r in loo:
-            print(f"| {r['dataset']} | {float(str(r['ga'])):.3f} | {r['similarity']} | {r['depth']} | {r['few_words']} |")
+            print(
+                f"| {r['dataset']} | {float(str(r['ga'])):.3f} | {r['similarity']} | {r['depth']} | {r['few_words']} |"
+            )
         for suffix in ("-2k", "-2.0"):
             print(f"| **mean {suffix.strip('-')}** | {_mean(loo, 'ga', suffix):.3f} | | | |")
+    if args.speed:
+        print()
+        print("| parser | records | templates | seconds | records/s | peak RSS (MB) |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for r in speed(args.speed):
+            count = int(str(r["records"]).split(" ")[0].replace(",", ""))
+            seconds = float(str(r["seconds"]))
+            rss = float(str(r["peak_rss_mb"]))
+            print(
+                f"| {r['parser']} | {r['records']} | {r['templates']} | {seconds:.2f} | {count / seconds:,.0f} "
+                f"| {'' if rss != rss else f'{rss:.0f}'} |"
+            )
 
 
 if __name__ == "__main__":

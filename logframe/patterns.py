@@ -67,6 +67,7 @@ class Settings:
     depth: int = DEPTH
     few_words: int = FEW_WORDS
 
+
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 _DATE = rf"\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?(?:{_MONTHS}) +\d{{1,2}}\b"
 
@@ -135,7 +136,9 @@ class _Tree:
     clusters: list[_Cluster] = field(default_factory=list)
 
     def add(self, tokens: list[str]) -> _Cluster:
-        path = tuple(WILDCARD if WILDCARD in t or any(c.isdigit() for c in t) else t for t in tokens[: self.settings.depth])
+        path = tuple(
+            WILDCARD if WILDCARD in t or any(c.isdigit() for c in t) else t for t in tokens[: self.settings.depth]
+        )
         leaf = self.leaves.setdefault((len(tokens), *path), [])
         best, best_score = None, -1.0
         for cluster in leaf:
@@ -212,9 +215,9 @@ def _merge_reasons(ids: list[int], names: list[str], few_words: int) -> tuple[li
         cut = max((i for i, t in enumerate(tokens[:-1]) if t.endswith(":")), default=-1)
         if cut < 0:
             continue
-        context, cause = tokens[: cut + 1], tokens[cut + 1 :]
-        if WILDCARD in " ".join(context) and cause:
-            contexts.setdefault(" ".join(context), []).append(ident)
+        head = " ".join(tokens[: cut + 1])
+        if WILDCARD in head:
+            contexts.setdefault(head, []).append(ident)
     target = list(range(len(names)))
     for context, idents in contexts.items():
         if len(idents) > few_words:
@@ -299,12 +302,8 @@ def _split_enumerations(
             seen: dict[str, int] = {}
             for n in rows_of:
                 seen[rows[n][i]] = seen.get(rows[n][i], 0) + weights[n]
-            if all(_ENUM_NAME.fullmatch(v) for v in seen):
-                positions.append(i)
-            elif (
-                1 < len(seen) <= few_words
-                and all(v.isalpha() for v in seen)
-                and min(seen.values()) > 1
+            if all(_ENUM_NAME.fullmatch(v) for v in seen) or (
+                1 < len(seen) <= few_words and all(v.isalpha() for v in seen) and min(seen.values()) > 1
             ):
                 positions.append(i)
         split_positions[ident] = positions
@@ -346,10 +345,16 @@ def mine_templates(messages: pl.Series | Sequence[str | None], settings: Setting
     shapes = partly.group_by("masked", maintain_order=True).agg(pl.col("len").sum())
     distinct = shapes["masked"].to_list()
     ids, names = cluster_masked(distinct, settings, shapes["len"].to_list())
-    lookup = partly.select("partly", "masked").join(
-        pl.DataFrame({"masked": distinct, "template_id": ids}, schema={"masked": pl.String, "template_id": pl.UInt32}),
-        on="masked",
-    ).select("partly", "template_id")
+    lookup = (
+        partly.select("partly", "masked")
+        .join(
+            pl.DataFrame(
+                {"masked": distinct, "template_id": ids}, schema={"masked": pl.String, "template_id": pl.UInt32}
+            ),
+            on="masked",
+        )
+        .select("partly", "template_id")
+    )
     templates = pl.DataFrame(
         {"template_id": list(range(len(names))), "template": names},
         schema={"template_id": pl.UInt32, "template": pl.String},
