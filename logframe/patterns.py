@@ -91,7 +91,7 @@ _VARIABLES = "|".join(
 _MASKS: tuple[tuple[str, str], ...] = (
     (_VARIABLES, WILDCARD),
     (r"(?:^|\s)/\S*", " " + WILDCARD),  # absolute paths
-    (r"=[^\s,;]+", "=" + WILDCARD),  # key=value values
+    (r"=[^\s,;)\]}]+", "=" + WILDCARD),  # key=value values, up to a bracket closing around the pair
 )
 
 
@@ -234,6 +234,8 @@ def _merge_reasons(ids: list[int], names: list[str], few_words: int) -> tuple[li
 
 
 _ENUM_NAME = re.compile(r"[A-Z][A-Z_]*[A-Z]")
+_CLASS_NAME = re.compile(r"(?:[a-z_][a-z_]*\.)+[A-Z][A-Za-z_$]*")
+"""A qualified class name (``java.io.EOFException``): a symbol of the program, not data (host names are lower case)."""
 
 
 def _is_word(token: str) -> bool:
@@ -303,7 +305,9 @@ def _split_enumerations(
             for n in rows_of:
                 seen[rows[n][i]] = seen.get(rows[n][i], 0) + weights[n]
             if all(_ENUM_NAME.fullmatch(v) for v in seen) or (
-                1 < len(seen) <= few_words and all(v.isalpha() for v in seen) and min(seen.values()) > 1
+                1 < len(seen) <= few_words
+                and all(v.isalpha() or _CLASS_NAME.fullmatch(v) for v in seen)
+                and min(seen.values()) > 1
             ):
                 positions.append(i)
         split_positions[ident] = positions
