@@ -80,6 +80,21 @@ def test_the_cause_of_a_wrapped_error_is_one_variable() -> None:
     assert mine_templates([f"setup failed: {c}" for c in causes])["template_id"].n_unique() > 1
 
 
+def test_recurring_class_names_are_part_of_the_template() -> None:
+    messages = [f"responder {i} got exception java.io.EOFException" for i in range(3)]
+    messages += [f"responder {i} got exception java.nio.channels.ClosedByInterruptException" for i in range(2)]
+    assert mine_templates(messages)["template_id"].n_unique() == 2
+    # Lower-case dotted names are host names: data, a variable even when they recur.
+    hosts = [f"lookup of {h}.example.com took {i} ms" for i in range(2) for h in ("api", "auth", "docs")]
+    assert mine_templates(hosts)["template_id"].n_unique() == 1
+
+
+def test_key_value_values_stop_at_a_closing_bracket() -> None:
+    assert (
+        pl.select(mask(pl.lit("interrupt (bit=0x10): L2 read error"))).item() == "interrupt (bit=<*>): L<*> read error"
+    )
+
+
 def test_sizes_are_masked_with_their_unit() -> None:
     assert pl.select(mask(pl.lit("estimated size 5.2 KB, free 93.0 B"))).item() == "estimated size <*>, free <*>"
 
