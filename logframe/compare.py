@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from logframe.patterns import summarise
+from logframe.patterns import cluster_masked, mask
 from logframe.query import resolve
 from logframe.stats import ERROR_LEVELS
 
@@ -41,8 +41,8 @@ def _minutes(lf: pl.LazyFrame) -> float:
     return max(float((last - first).total_seconds()) / 60, 1.0)
 
 
-def _side(lf: pl.LazyFrame, dimensions: Sequence[str]) -> pl.DataFrame:
-    """Counts and errors per value of every dimension, in one scan for the fields."""
+def _side(lf: pl.LazyFrame, dimensions: Sequence[str], templates: pl.DataFrame | None) -> pl.DataFrame:
+    """Counts and errors per value of every dimension (``templates`` mined beforehand), one scan for the fields."""
     is_error = pl.col("level").is_in(ERROR_LEVELS)
     fields = [d for d in dimensions if d != "template"]
     queries = [
@@ -52,16 +52,35 @@ def _side(lf: pl.LazyFrame, dimensions: Sequence[str]) -> pl.DataFrame:
         for d in fields
     ]
     parts = pl.collect_all(queries) if queries else []
-    if "template" in dimensions:
-        templates = summarise(lf).select(
-            dimension=pl.lit("template"),
-            value="template",
-            count="count",
-            errors=(pl.sum_horizontal(*ERROR_LEVELS)).cast(pl.UInt32),
-        )
-        parts.insert(0, templates)
+    if templates is not None:
+        parts.insert(0, templates.with_columns(dimension=pl.lit("template")))
     frames = [p.select(list(_SIDE_SCHEMA)).cast(_SIDE_SCHEMA) for p in parts]  # type: ignore[arg-type]
     return pl.concat(frames) if frames else pl.DataFrame(schema=_SIDE_SCHEMA)
+
+
+def _templates(baseline: pl.LazyFrame, current: pl.LazyFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Counts and errors per mined template in each window, the templates mined over both at once.
+
+    Mining each window alone could name one kind of message differently in each (an enumeration
+    seen in one window only), so the distinct masked messages of both are clustered together.
+    """
+    is_error = pl.col("level").is_in(ERROR_LEVELS)
+    per_masked = [
+        lf.filter(pl.col("message").is_not_null())
+        .group_by(mask(pl.col("message")).alias("masked"))
+        .agg(count=pl.len().cast(pl.UInt32), errors=is_error.sum().cast(pl.UInt32))
+        .sort("masked")
+        for lf in (baseline, current)
+    ]
+    base, now = pl.collect_all(per_masked)
+    both = pl.concat([base, now]).group_by("masked", maintain_order=True).agg(pl.col("count").sum())
+    ids, names = cluster_masked(both["masked"].to_list(), counts=both["count"].to_list())
+    lookup = both.select("masked", value=pl.Series([names[i] for i in ids], dtype=pl.String))
+    sides = [
+        side.join(lookup, on="masked").group_by("value").agg(pl.col("count").sum(), pl.col("errors").sum())
+        for side in (base, now)
+    ]
+    return sides[0], sides[1]
 
 
 def compare(
@@ -80,8 +99,9 @@ def compare(
     """
     base_minutes, minutes_now = minutes if minutes is not None else (_minutes(baseline), _minutes(current))
     scale = minutes_now / base_minutes
-    joined = _side(baseline, dimensions).join(
-        _side(current, dimensions),
+    base_templates, templates = _templates(baseline, current) if "template" in dimensions else (None, None)
+    joined = _side(baseline, dimensions, base_templates).join(
+        _side(current, dimensions, templates),
         on=["dimension", "value"],
         how="full",
         coalesce=True,

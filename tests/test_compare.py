@@ -62,3 +62,20 @@ def test_bad_calls(logs: logframe.LogFrame) -> None:
         logs.compare(logs, at="2025-10-07T16:15:00Z")
     with pytest.raises(QueryError, match="not a duration"):
         logs.compare(at="2025-10-07T16:15:00Z", window="fortnight")
+
+
+def test_templates_are_mined_over_both_windows(write: Writer) -> None:
+    # Mined alone, the baseline's two one-off logins would be one template (`user <*>`) and the
+    # current window's recurring ones two (`user root`, `user admin`): every template would look new.
+    baseline = [
+        record(f"INFO:auth:Login accepted for user {u}", f"2025-10-07T16:0{i}:00Z")
+        for i, u in enumerate(["root", "admin"])
+    ]
+    current = [
+        record(f"INFO:auth:Login accepted for user {u}", f"2025-10-07T16:2{i}:00Z")
+        for i, u in enumerate(["root", "admin"] * 3)
+    ]
+    changed = logframe.scan(write(baseline + current)).compare(at="2025-10-07T16:15:00Z", window="15m", by=["template"])
+    assert sorted(changed["value"].to_list()) == ["Login accepted for user admin", "Login accepted for user root"]
+    assert changed["new"].to_list() == [False, False]
+    assert sorted(changed["base_count"].to_list()) == [1, 1]

@@ -8,10 +8,11 @@ import polars as pl
 import pytest
 
 import logframe
-from logframe.patterns import WILDCARD, mask, mine_templates
+from logframe.patterns import WILDCARD, Settings, mask, mine_templates
 from tests.conftest import ROOT, SAMPLE
 
 LOGHUB = ROOT.parent / "shared" / "loghub"
+LOGHUB2 = ROOT.parent / "shared" / "loghub2-samples"
 
 
 @pytest.mark.parametrize(
@@ -41,10 +42,67 @@ def test_mine_templates_keeps_order_ids_and_nulls() -> None:
     ]
     out = mine_templates(messages)
     assert out.columns == ["template_id", "template"]
-    # Two plain words at one position read as an enumeration (FEW_WORDS): the logins stay apart.
-    assert out["template_id"].to_list() == [0, 1, None, 0, 2]
+    # Two words seen once each are no evidence of an enumeration: the logins share a template.
+    assert out["template_id"].to_list() == [0, 1, None, 0, 1]
     assert out["template"][0] == "Received disconnect from <*>: <*>: Bye Bye [preauth]"
-    assert out["template"].to_list()[4] == "Login accepted for user admin"
+    assert out["template"].to_list()[4] == "Login accepted for user <*>"
+
+
+def test_a_few_recurring_words_at_a_position_are_an_enumeration() -> None:
+    messages = ["Login accepted for user root"] * 3 + ["Login accepted for user admin"] * 2
+    out = mine_templates(messages)
+    assert out["template"].to_list()[-1] == "Login accepted for user admin"
+    assert out["template_id"].n_unique() == 2
+
+
+def test_enum_names_are_part_of_the_template() -> None:
+    states = [("NEW", "RUNNING"), ("RUNNING", "SUCCEEDED"), ("RUNNING", "FAILED"), ("NEW", "KILLED")]
+    messages = [f"task_{i} Transitioned from {a} to {b}" for i, (a, b) in enumerate(states * 2)]
+    out = mine_templates(messages)
+    assert out["template_id"].n_unique() == 4
+    assert "task_<*> Transitioned from RUNNING to FAILED" in out["template"].to_list()
+
+
+def test_many_leading_words_seen_once_are_a_variable() -> None:
+    daemons = ["crond", "sshd", "smartd", "anacron", "snmpd"]
+    out = mine_templates([f"{d} startup succeeded" for d in daemons])
+    assert out["template"].unique().to_list() == ["<*> startup succeeded"]
+    # ... but words that recur stay separate events, as Drain keeps them.
+    out = mine_templates([f"{d} startup succeeded" for d in daemons] * 2)
+    assert out["template_id"].n_unique() == len(daemons)
+
+
+def test_the_cause_of_a_wrapped_error_is_one_variable() -> None:
+    causes = ["connection reset by peer", "deadline exceeded", "no such host", "i/o timeout"]
+    out = mine_templates([f"job {i} failed after {i} attempts: {c}" for i, c in enumerate(causes * 2)])
+    assert out["template"].unique().to_list() == ["job <*> failed after <*> attempts: <*>"]
+    # A context without variables, or few causes, keeps them apart.
+    assert mine_templates([f"setup failed: {c}" for c in causes])["template_id"].n_unique() > 1
+
+
+def test_recurring_class_names_are_part_of_the_template() -> None:
+    messages = [f"responder {i} got exception java.io.EOFException" for i in range(3)]
+    messages += [f"responder {i} got exception java.nio.channels.ClosedByInterruptException" for i in range(2)]
+    assert mine_templates(messages)["template_id"].n_unique() == 2
+    # Lower-case dotted names are host names: data, a variable even when they recur.
+    hosts = [f"lookup of {h}.example.com took {i} ms" for i in range(2) for h in ("api", "auth", "docs")]
+    assert mine_templates(hosts)["template_id"].n_unique() == 1
+
+
+def test_key_value_values_stop_at_a_closing_bracket() -> None:
+    assert (
+        pl.select(mask(pl.lit("interrupt (bit=0x10): L2 read error"))).item() == "interrupt (bit=<*>): L<*> read error"
+    )
+
+
+def test_sizes_are_masked_with_their_unit() -> None:
+    assert pl.select(mask(pl.lit("estimated size 5.2 KB, free 93.0 B"))).item() == "estimated size <*>, free <*>"
+
+
+def test_settings_change_the_clustering() -> None:
+    messages = ["open file a now", "open file b later"]
+    assert mine_templates(messages)["template_id"].n_unique() == 2
+    assert mine_templates(messages, settings=Settings(similarity=0.5))["template_id"].n_unique() == 1
 
 
 def test_a_position_with_many_plain_words_is_a_variable() -> None:
@@ -62,8 +120,8 @@ def test_few_plain_words_at_a_position_split_the_template() -> None:
     ]
     out = mine_templates(messages)
     assert sorted(set(out["template"].to_list())) == [
-        "Block rdd_<*> stored as bytes in memory (estimated size <*> KB)",
-        "Block rdd_<*> stored as values in memory (estimated size <*> KB)",
+        "Block rdd_<*> stored as bytes in memory (estimated size <*>)",
+        "Block rdd_<*> stored as values in memory (estimated size <*>)",
     ]
 
 
@@ -118,21 +176,25 @@ def test_frame_patterns_summary() -> None:
     assert logs.filter(pod="nobody").patterns().height == 0
 
 
-@pytest.mark.skipif(not LOGHUB.is_dir(), reason="the Loghub samples live in ../shared/loghub, absent here")
-def test_grouping_accuracy_on_loghub_is_never_below_drain3() -> None:
+@pytest.mark.skipif(
+    not (LOGHUB.is_dir() and LOGHUB2.is_dir()), reason="the Loghub samples live in ../shared, absent here"
+)
+def test_grouping_accuracy_on_loghub() -> None:
     pytest.importorskip("drain3")
-    from bench.patterns import evaluate
+    from bench.patterns import evaluate, load_sets
 
-    rows = evaluate(Path(LOGHUB))
-    assert len(rows) == 8
-    for row in rows:
-        assert row["logframe_ga"] >= row["drain3_ga"], row
-    mean = sum(r["logframe_ga"] for r in rows) / len(rows)
-    assert mean >= 0.94  # measured 0.942 on 2026-11-23; the issue's target is 0.95 (not met yet)
+    rows = evaluate(load_sets(LOGHUB, LOGHUB2))
+    assert len(rows) == 16
+    below = {str(r["dataset"]) for r in rows if float(str(r["logframe_ga"])) < float(str(r["drain3_ga"]))}
+    # Known gaps (measured 2026-12-03): Apache-2.0 0.938 vs 1.000, Hadoop-2.0 0.969 vs 0.984.
+    assert below <= {"Apache-2.0", "Hadoop-2.0"}, below
+    for suffix, target in (("-2k", 0.95), ("-2.0", 0.96)):
+        chosen = [float(str(r["logframe_ga"])) for r in rows if str(r["dataset"]).endswith(suffix)]
+        assert sum(chosen) / len(chosen) >= target, suffix
 
 
 APPLOGS = Path(__file__).parent / "data" / "applogs_labelled.csv"
-GA_APPLOGS = 0.975  # measured 0.975 on 2026-12-03; issue 15 asks 0.98 (not met: free-text error reasons)
+GA_APPLOGS = 0.98  # issue 15's target; measured 1.000 on 2026-12-03
 
 
 def test_grouping_accuracy_on_labelled_application_logs() -> None:

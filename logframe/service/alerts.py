@@ -195,10 +195,11 @@ def _new_templates(
     recent = matched.group_by(mask(pl.col("message")).alias("masked")).agg(n=pl.len())
     baseline = logs.filter(after=start - rule.baseline, before=start)
     before = baseline.where(rule.where) if rule.where else baseline
-    seen = before.lazy().select(mask(pl.col("message")).alias("masked")).unique()
+    seen = before.lazy().group_by(mask(pl.col("message")).alias("masked")).agg(n=pl.len())
     recent_df, seen_df = pl.collect_all([recent.drop_nulls("masked"), seen.drop_nulls("masked")])
     seen_masked = seen_df["masked"].to_list()
-    ids, names = cluster_masked(seen_masked + recent_df["masked"].to_list())
+    counts_of = seen_df["n"].to_list() + recent_df["n"].to_list()
+    ids, names = cluster_masked(seen_masked + recent_df["masked"].to_list(), counts=counts_of)
     seen_ids = set(ids[: len(seen_masked)])
     counts: dict[tuple[str | None, ...], float] = {}
     for i, n in zip(ids[len(seen_masked) :], recent_df["n"].to_list(), strict=True):
