@@ -34,7 +34,7 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -390,6 +390,7 @@ def summarise(lf: pl.LazyFrame) -> pl.DataFrame:
     from logframe.schema import LEVELS
 
     by_level = [(pl.col("level") == level).sum().cast(pl.UInt32).alias(level) for level in LEVELS]
+    finish: Callable[[pl.Expr], pl.Expr]
     if MASKED in lf.collect_schema().names():
         partly, finish = pl.col(MASKED), _as_masked
     else:
