@@ -1,6 +1,6 @@
 """The ``logframe`` command line (``logframe.cli:app``): one module per group of commands.
 
-- :mod:`logframe.cli.records`: ``stats``, ``report``, ``query``, ``convert`` (``--follow`` in :mod:`logframe.cli.follow`)
+- :mod:`logframe.cli.records`: ``stats``, ``report``, ``query`` (``--follow``: :mod:`logframe.cli.follow`), ``convert``
 - :mod:`logframe.cli.analysis`: ``hist`` (drawn by :mod:`logframe.cli.histogram`), ``patterns``, ``top``, ``compare``
 - :mod:`logframe.cli.service`: ``ingest``, ``retention``, ``alerts test``, ``serve``
 
