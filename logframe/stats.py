@@ -41,8 +41,12 @@ MISSING = "(none)"
 AUTO = "auto"
 """``every=AUTO`` picks a bucket from :data:`NICE_EVERY` for the data's time span (see :func:`auto_every`)."""
 
-NICE_EVERY = ("1s", "5s", "10s", "30s", "1m", "5m", "10m", "15m", "30m", "1h", "3h", "6h", "12h", "1d")
-"""The buckets ``every="auto"`` chooses from, shortest first."""
+NICE_EVERY = (
+    *("1s", "2s", "5s", "10s", "15s", "30s"),
+    *("1m", "2m", "5m", "10m", "15m", "30m"),
+    *("1h", "2h", "3h", "6h", "12h", "1d"),
+)
+"""The buckets ``every="auto"`` chooses from, shortest first (charts here; ``logframe hist`` too)."""
 
 AUTO_BUCKETS = (60, 150)
 """How many buckets ``every="auto"`` aims for: enough to see a shape, few enough to tell bars apart."""
@@ -97,7 +101,7 @@ def auto_every(span: dt.timedelta | None) -> str:
     target = math.sqrt(low * high)
 
     def miss(every: str) -> float:
-        return abs(math.log((span.total_seconds() / _seconds(every) + 1) / target))
+        return abs(math.log((span.total_seconds() / bucket_seconds(every) + 1) / target))
 
     return min(NICE_EVERY, key=miss)
 
@@ -220,7 +224,7 @@ _UNIT_SECONDS = {
 }
 
 
-def _seconds(every: str) -> float:
+def bucket_seconds(every: str) -> float:
     """The (shortest) length of a bucket in seconds, for sizing; calendar units count as their shortest."""
     return sum(float(n) * _UNIT_SECONDS[u] for n, u in re.findall(r"(\d+)(ns|us|ms|mo|s|m|h|d|w|q|y)", every))
 
@@ -231,7 +235,7 @@ def _zero_filled(agg: pl.DataFrame, every: str, by: list[str], counts: list[str]
         return agg
     first, last = agg.select(first=pl.col("bucket").min(), last=pl.col("bucket").max()).row(0)
     groups = agg.select(by).n_unique() if by else 1
-    rows = ((last - first).total_seconds() / _seconds(every) + 1) * groups
+    rows = ((last - first).total_seconds() / bucket_seconds(every) + 1) * groups
     if rows > MAX_GRID:
         raise QueryError(
             f"every={every!r} over {last - first} with {groups} group(s) makes ~{rows:,.0f} rows; "

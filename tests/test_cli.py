@@ -256,10 +256,11 @@ def test_hist_every_json_and_colour() -> None:
 
 @given(seconds=st.integers(min_value=40, max_value=39 * 86400))
 def test_auto_buckets_fit_a_terminal(seconds: int) -> None:
-    from logframe.cli.histogram import NICE_STEPS, choose_every
+    from logframe.cli.histogram import choose_every
+    from logframe.stats import bucket_seconds
 
     every = choose_every(dt.timedelta(seconds=seconds))
-    length = dict(NICE_STEPS)[every]
+    length = bucket_seconds(every)
     assert 16 <= seconds // length + 1 <= 40
 
 

@@ -24,27 +24,7 @@ from collections.abc import Sequence
 import polars as pl
 import typer
 
-NICE_STEPS = (
-    ("1s", 1),
-    ("2s", 2),
-    ("5s", 5),
-    ("10s", 10),
-    ("15s", 15),
-    ("30s", 30),
-    ("1m", 60),
-    ("2m", 120),
-    ("5m", 300),
-    ("10m", 600),
-    ("15m", 900),
-    ("30m", 1800),
-    ("1h", 3600),
-    ("2h", 7200),
-    ("3h", 10800),
-    ("6h", 21600),
-    ("12h", 43200),
-    ("1d", 86400),
-)
-"""Bucket widths ``every="auto"`` chooses from, with their lengths in seconds."""
+from logframe.stats import MISSING, NICE_EVERY, bucket_seconds
 
 MAX_ROWS = 40
 """Most rows (buckets) ``every="auto"`` aims for: what fits a terminal window."""
@@ -75,12 +55,9 @@ MIN_BAR = 20
 OTHER = "other"
 """The group the smaller groups beyond ``top`` are summed into."""
 
-MISSING = "(none)"
-"""The group of records without the ``by`` value."""
-
 
 def choose_every(span: dt.timedelta, rows: int = MAX_ROWS) -> str:
-    """The shortest nice step that shows ``span`` in at most ``rows`` buckets (``"1d"`` past that).
+    """The shortest step of :data:`logframe.stats.NICE_EVERY` showing ``span`` in at most ``rows`` buckets.
 
     Examples
     --------
@@ -89,10 +66,10 @@ def choose_every(span: dt.timedelta, rows: int = MAX_ROWS) -> str:
     ('1s', '2m', '1d')
     """
     seconds = span.total_seconds()
-    for name, length in NICE_STEPS:
-        if seconds // length + 1 <= rows:
+    for name in NICE_EVERY:
+        if seconds // bucket_seconds(name) + 1 <= rows:
             return name
-    return NICE_STEPS[-1][0]
+    return NICE_EVERY[-1]
 
 
 def wide(counts: pl.DataFrame, by: str | None, top: int) -> tuple[pl.DataFrame, list[str]]:

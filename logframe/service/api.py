@@ -120,7 +120,7 @@ def every_param(every: str | None) -> str | None:
     from logframe import stats as stats_module
 
     stats_module.check_every(every)
-    if stats_module._seconds(every) > MAX_EVERY_SECONDS:
+    if stats_module.bucket_seconds(every) > MAX_EVERY_SECONDS:
         raise QueryError(f"every={every!r} is wider than 100 years; use a bucket such as '5m', '1h' or '1d'")
     return every
 
