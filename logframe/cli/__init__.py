@@ -19,6 +19,7 @@ Examples
     logframe top sample_logs.txt tenant
     logframe compare sample_logs.txt --at 16:40 --window 30m
     logframe report 'logs/*.jsonl.gz' --json
+    logframe convert 'logs/*.jsonl.gz' -o parquet/
     kubectl logs deploy/backend | logframe stats -
 """
 
