@@ -95,3 +95,23 @@ def pytest_collectreport(report: pytest.CollectReport) -> None:
     extra = os.environ.get("LOGFRAME_EXTRA")
     if extra and report.skipped:
         report.outcome = "failed"
+
+
+@pytest.fixture
+def commits_refused_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next two Delta commits lose a race with another writer (``CommitFailedError``); backoff sleeps skipped."""
+    import deltalake
+    from deltalake.exceptions import CommitFailedError
+
+    from logframe.service import store as store_module
+
+    monkeypatch.setattr(store_module.time, "sleep", lambda _: None)
+    real, refusals = deltalake.write_deltalake, {"left": 2}
+
+    def refusing(*args: Any, **kwargs: Any) -> None:
+        if refusals["left"]:
+            refusals["left"] -= 1
+            raise CommitFailedError("a concurrent transaction conflicted")
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(deltalake, "write_deltalake", refusing)

@@ -145,26 +145,14 @@ def test_three_nodes_on_one_s3_table_commit_every_acknowledged_record_once(s3_en
     assert switches >= 3, "the nodes' commits did not interleave"
 
 
-def test_commits_that_lose_races_are_counted_on_metrics(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("commits_refused_twice")
+def test_commits_that_lose_races_are_counted_on_metrics(tmp_path: Path) -> None:
     """A commit refused twice as another writer's won (CommitFailedError) lands on the third try, once,
     and ``logframe_commit_retries_total`` says 2."""
-    import deltalake
-    from deltalake.exceptions import CommitFailedError
     from fastapi.testclient import TestClient
 
-    from logframe.service import store as store_module
     from logframe.service.api import create_app
 
-    monkeypatch.setattr(store_module.time, "sleep", lambda _: None)
-    real, refusals = deltalake.write_deltalake, {"left": 2}
-
-    def refusing(*args: Any, **kwargs: Any) -> None:
-        if refusals["left"]:
-            refusals["left"] -= 1
-            raise CommitFailedError("a concurrent transaction conflicted")
-        real(*args, **kwargs)
-
-    monkeypatch.setattr(deltalake, "write_deltalake", refusing)
     app = create_app(str(tmp_path / "store"), commit_interval=3600.0)
     with TestClient(app, raise_server_exceptions=False) as client:
         assert client.get("/metrics").text.count("logframe_commit_retries_total 0.0") == 1

@@ -223,22 +223,8 @@ def test_a_commit_that_loses_races_is_retried_and_lands_once(tmp_path: Path, mon
     assert store.scan().collect().height == 10
 
 
-def test_a_commit_refused_twice_is_written_on_the_third_try(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import deltalake
-    from deltalake.exceptions import CommitFailedError
-
-    from logframe.service import store as store_module
-
-    monkeypatch.setattr(store_module.time, "sleep", lambda _: None)
-    real, refusals = deltalake.write_deltalake, {"left": 2}
-
-    def refusing(*args: Any, **kwargs: Any) -> None:
-        if refusals["left"]:
-            refusals["left"] -= 1
-            raise CommitFailedError("a concurrent transaction conflicted")
-        real(*args, **kwargs)
-
-    monkeypatch.setattr(deltalake, "write_deltalake", refusing)
+@pytest.mark.usefixtures("commits_refused_twice")
+def test_a_commit_refused_twice_is_written_on_the_third_try(tmp_path: Path) -> None:
     store = open_store(tmp_path / "store")
     store.append(logframe.scan(SAMPLE).head(4).collect(), app_id="node-a", version=7)
     assert (store.commit_retries, store.scan().collect().height, store.committed("node-a")) == (2, 4, 7)
