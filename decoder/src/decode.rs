@@ -70,6 +70,20 @@ fn lines(data: &[u8]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
         )
 }
 
+/// `text` without the `strip` characters at either end. Every strip set is whitespace, control
+/// characters and the BOM, so a line that starts and ends with a printable ASCII byte (almost every
+/// line) is returned as it is, without decoding characters.
+#[inline]
+fn trimmed<'t>(text: &'t str, strip: &[char]) -> &'t str {
+    let printable = |b: Option<&u8>| b.is_some_and(|&b| (0x21..0x7f).contains(&b));
+    let bytes = text.as_bytes();
+    if printable(bytes.first()) && printable(bytes.last()) {
+        text
+    } else {
+        text.trim_matches(strip)
+    }
+}
+
 /// Decode the lines of one chunk, numbered from `first_line`.
 pub fn decode_chunk(
     plan: &Plan,
@@ -91,7 +105,7 @@ pub fn decode_chunk(
     let mut group_lines = 0u64;
     let mut piece: Option<(Raw<'static>, u64)> = None; // Merge::Pieces: the open record and its line
                                                        // One validation of the whole chunk; only a chunk with invalid UTF-8 is repaired line by line.
-    let valid = std::str::from_utf8(data).ok();
+    let valid = simdutf8::basic::from_utf8(data).ok();
     for (line, range) in (first_line..).zip(lines(data)) {
         out.counts.lines += 1;
         if range.len() > plan.max_line {
@@ -105,7 +119,7 @@ pub fn decode_chunk(
         if matches!(decoded, Cow::Owned(_)) {
             out.counts.invalid_utf8 += 1;
         }
-        let text = decoded.trim_matches(strip);
+        let text = trimmed(&decoded, strip);
         let blank = if std::ptr::eq(strip, STRIP_ALL) {
             text.is_empty()
         } else {

@@ -328,6 +328,62 @@ fn specials(word: u64) -> u64 {
     quote | backslash | control
 }
 
+/// Which of 16 bytes are `"`, `\\` or a control character, as a bit mask (bit `k` for byte `k`).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+fn specials16(chunk: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_set_epi64x,
+    };
+    let half = |at: usize| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&chunk[at..at + 8]);
+        i64::from_le_bytes(word)
+    };
+    let v = _mm_set_epi64x(half(8), half(0));
+    let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+    let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+    // A byte is below 0x20 when its unsigned minimum with 0x1f is itself.
+    let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+    _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)) as u32
+}
+
+/// The position of the first `"`, `\\` or control character at or after `i` in `bytes` (or its
+/// length): sixteen bytes at a time with SSE2 (part of every x86-64 CPU), then eight at a time, then
+/// byte by byte for the tail.
+#[inline(always)]
+fn next_special(bytes: &[u8], mut i: usize) -> usize {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    while let Some(chunk) = bytes.get(i..i + 16) {
+        let mut block = [0u8; 16];
+        block.copy_from_slice(chunk);
+        // SAFETY: the function only needs SSE2, which this build targets (`target_feature = "sse2"`,
+        // the x86-64 baseline); it reads nothing but its argument.
+        let found = unsafe { specials16(&block) };
+        if found != 0 {
+            return i + found.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let found = specials(u64::from_le_bytes(word));
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
 impl<'a> Scanner<'a> {
     /// A scanner at the start of `text`.
     pub fn new(text: &'a str) -> Self {
@@ -402,31 +458,31 @@ impl<'a> Scanner<'a> {
     }
 
     /// A string whose opening quote was just consumed: its text between the quotes and whether it
-    /// has escapes; the scanner ends after the closing quote.
-    #[inline]
+    /// has escapes; the scanner ends after the closing quote. The common case (no escape) is inlined
+    /// into the callers; escapes and errors go to [`Scanner::string_rest`].
+    #[inline(always)]
     fn string(&mut self) -> Result<(&'a str, bool), Fail> {
         let start = self.pos;
+        let i = next_special(self.bytes, start);
+        if self.bytes.get(i) == Some(&b'"') {
+            self.pos = i + 1;
+            return match self.text.get(start..i) {
+                Some(text) => Ok((text, false)),
+                None => Err(Fail::Invalid),
+            };
+        }
+        self.pos = i;
+        self.string_rest(start)
+    }
+
+    /// The rest of a string starting at `start` whose scan stopped at something other than its
+    /// closing quote (a backslash, a control character or the end).
+    #[cold]
+    #[inline(never)]
+    fn string_rest(&mut self, start: usize) -> Result<(&'a str, bool), Fail> {
         let mut escaped = false;
         loop {
-            // Find the next quote, backslash or control character, eight bytes at a time.
-            let mut i = self.pos;
-            while let Some(chunk) = self.bytes.get(i..i + 8) {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(chunk);
-                let found = specials(u64::from_le_bytes(word));
-                if found != 0 {
-                    i += (found.trailing_zeros() / 8) as usize;
-                    break;
-                }
-                i += 8;
-            }
-            while let Some(&b) = self.bytes.get(i) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                i += 1;
-            }
-            self.pos = i;
+            let i = self.pos;
             match self.peek() {
                 None => return Err(Fail::Truncated), // unterminated string
                 Some(b'"') => {
@@ -453,6 +509,7 @@ impl<'a> Scanner<'a> {
                         }
                         Some(_) => return Err(Fail::Invalid),
                     }
+                    self.pos = next_special(self.bytes, self.pos);
                 }
                 Some(_) => return Err(Fail::Invalid), // a control character
             }
@@ -461,7 +518,7 @@ impl<'a> Scanner<'a> {
 
     /// An object's key: the opening quote is next (else fails there); the scanner ends after the
     /// closing quote.
-    #[inline]
+    #[inline(always)]
     pub fn key(&mut self) -> Result<Key<'a>, Fail> {
         self.expect(b'"')?;
         let (text, escaped) = self.string()?;
@@ -555,21 +612,29 @@ impl<'a> Scanner<'a> {
 
     /// The value at the scanner's position, scanned whole (nested ones included, without
     /// recursion). `depth` is the nesting of the containers around it; a container deeper than
-    /// `limit` fails.
-    #[inline]
+    /// `limit` fails. A string (the common case) is scanned inline, any other value by
+    /// [`Scanner::other_value`].
+    #[inline(always)]
     pub fn value(&mut self, depth: usize, limit: usize) -> Result<Value<'a>, Fail> {
+        if self.peek() == Some(b'"') {
+            self.pos += 1;
+            let (text, escaped) = self.string()?;
+            return Ok(Value {
+                kind: Kind::String,
+                text,
+                escaped,
+            });
+        }
+        self.other_value(depth, limit)
+    }
+
+    /// A value that does not start with a quote (see [`Scanner::value`]).
+    #[inline(never)]
+    fn other_value(&mut self, depth: usize, limit: usize) -> Result<Value<'a>, Fail> {
         let start = self.pos;
         let (kind, escaped) = match self.peek() {
             None => return Err(Fail::Truncated),
-            Some(b'"') => {
-                self.pos += 1;
-                let (text, escaped) = self.string()?;
-                return Ok(Value {
-                    kind: Kind::String,
-                    text,
-                    escaped,
-                });
-            }
+            Some(b'"') => return self.value(depth, limit),
             Some(b'{') => (Kind::Object, self.container(depth, limit)?),
             Some(b'[') => (Kind::Array, self.container(depth, limit)?),
             Some(b'n') => (Kind::Null, self.literal(b"null").map(|()| false)?),

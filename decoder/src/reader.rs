@@ -64,7 +64,7 @@ impl Compression {
 }
 
 /// The decompressed bytes of `input`, the compression found, and a counter of the raw bytes read.
-pub fn open(input: Input) -> io::Result<(Box<dyn Read + Send>, Compression, Arc<AtomicU64>)> {
+pub fn open(input: Input) -> io::Result<(Box<dyn BufRead + Send>, Compression, Arc<AtomicU64>)> {
     let count = Arc::new(AtomicU64::new(0));
     let raw: Box<dyn Read + Send> = match input {
         Input::Path(path) => Box::new(File::open(path)?),
@@ -78,11 +78,18 @@ pub fn open(input: Input) -> io::Result<(Box<dyn Read + Send>, Compression, Arc<
         },
     );
     let compression = Compression::of(buffered.fill_buf()?);
-    let stream: Box<dyn Read + Send> = match compression {
+    let decoded = |stream: Box<dyn Read + Send>| BufReader::with_capacity(64 << 10, stream);
+    let stream: Box<dyn BufRead + Send> = match compression {
         Compression::None => Box::new(buffered),
-        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
-        Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
-        Compression::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(buffered)),
+        Compression::Gzip => Box::new(decoded(Box::new(flate2::bufread::MultiGzDecoder::new(
+            buffered,
+        )))),
+        Compression::Zstd => Box::new(decoded(Box::new(zstd::stream::read::Decoder::with_buffer(
+            buffered,
+        )?))),
+        Compression::Bzip2 => Box::new(decoded(Box::new(bzip2::bufread::MultiBzDecoder::new(
+            buffered,
+        )))),
     };
     Ok((stream, compression, count))
 }
@@ -130,7 +137,7 @@ fn stripped<'a>(line: &'a [u8], strip: &[char]) -> Cow<'a, str> {
     }
 }
 
-impl<R: Read> Chunker<R> {
+impl<R: BufRead> Chunker<R> {
     pub fn new(stream: R, format: Format, chunk_size: usize, max_line: usize) -> Chunker<R> {
         Chunker {
             stream,
@@ -145,36 +152,33 @@ impl<R: Read> Chunker<R> {
     }
 
     /// Read about one chunk more into the buffer (dropping the rest of an over-long line first).
+    ///
+    /// The bytes are copied out of the stream's own buffer, so the chunk's memory is written once
+    /// (no zero-filling before a read).
     fn fill(&mut self) -> io::Result<()> {
         let target = self.buf.len() + self.chunk_size;
+        self.buf.reserve(target - self.buf.len());
         while self.buf.len() < target && !self.eof {
-            let start = self.buf.len();
-            self.buf.resize(target, 0);
-            let n = match self.stream.read(&mut self.buf[start..]) {
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
-                    self.buf.truncate(start);
-                    continue;
-                }
-                Err(e) => {
-                    self.buf.truncate(start);
-                    return Err(e);
-                }
+            let available = match self.stream.fill_buf() {
+                Ok(available) => available,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
             };
-            self.buf.truncate(start + n);
-            if n == 0 {
+            if available.is_empty() {
                 self.eof = true;
                 break;
             }
+            let n = available.len().min(target - self.buf.len());
+            let taken = &available[..n];
             if self.skipping {
-                match memchr::memchr(b'\n', &self.buf[start..]) {
-                    None => self.buf.truncate(start),
-                    Some(i) => {
-                        self.skipping = false;
-                        self.buf.drain(start..=start + i);
-                    }
+                if let Some(i) = memchr::memchr(b'\n', taken) {
+                    self.skipping = false;
+                    self.buf.extend_from_slice(&taken[i + 1..]);
                 }
+            } else {
+                self.buf.extend_from_slice(taken);
             }
+            self.stream.consume(n);
         }
         Ok(())
     }
