@@ -5,11 +5,11 @@ from typing import Any, BinaryIO
 FORMATS: list[str]
 
 class Batch:
-    """A record batch, handed to Polars through the Arrow PyCapsule interface."""
+    """Record batches of consecutive chunks, handed to Polars as one frame through the Arrow PyCapsule stream interface."""
 
     @property
     def num_rows(self) -> int: ...
-    def __arrow_c_array__(self, requested_schema: object | None = None) -> tuple[object, object]: ...
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object: ...
 
 class Scanner:
     """One pass over sources: iterate for ``(batch or None, bytes read)``, then ask ``report()``."""

@@ -26,6 +26,16 @@ def test_a_pass_yields_batches_then_its_report(write: Writer) -> None:
     assert (run.report.lines, run.report.records, dict(run.report.skipped)) == (3, 2, {"invalid_json": 1})
 
 
+def test_consecutive_chunks_reach_polars_as_one_frame_in_order(write: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from logframe.sources import files
+
+    monkeypatch.setattr(files, "CHUNK_SIZE", 4096)  # about 20 lines a chunk: 150 chunks
+    write_path = write([record(f"INFO:a:n={i}") for i in range(3000)])
+    frames = list(Scan.of(expand(str(write_path))).batches(["line"]))
+    assert len(frames) < 150 and max(f.n_chunks() for f in frames) > 1
+    assert pl.concat(frames)["line"].to_list() == list(range(1, 3001))
+
+
 def test_pushed_down_predicates_give_the_same_rows(write: Writer) -> None:
     lines = [record(f"{lvl}:a:n={i}", container=c) for i, (lvl, c) in enumerate([("INFO", "x"), ("ERROR", "y")] * 50)]
     logs = logframe.scan(write(lines))

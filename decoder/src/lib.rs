@@ -23,9 +23,10 @@ use std::collections::HashSet;
 use std::ffi::CString;
 use std::io::Read;
 
-use arrow_array::{Array, RecordBatch, StructArray};
-use arrow_schema::ffi::FFI_ArrowSchema;
-use arrow_schema::{DataType, Field};
+use std::time::{Duration, Instant};
+
+use arrow_array::ffi_stream::FFI_ArrowArrayStream;
+use arrow_array::{RecordBatch, RecordBatchIterator};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyCapsule, PyDict, PyList, PyString};
@@ -34,7 +35,7 @@ use crate::batch::Columns;
 use crate::decode::Plan;
 use crate::filter::{Allowed, Filter};
 use crate::formats::{Format, Kind};
-use crate::pipeline::{Event, Options, Pipeline, SourceSpec};
+use crate::pipeline::{Event, Next, Options, Pipeline, SourceSpec};
 use crate::reader::{Compression, Input};
 use crate::record::{Reason, Want};
 use crate::report::Counts;
@@ -110,44 +111,50 @@ fn format(py: Python<'_>, name: &str, mapping: &[(String, String)], year: i32) -
     Format::new(kind, mapping, year).map_err(|e| logframe_error(py, "FormatError", e))
 }
 
-/// A record batch handed to Polars through the Arrow PyCapsule interface (zero-copy).
+/// Record batches of consecutive chunks, in order, handed to Polars as one frame of several chunks
+/// through the Arrow PyCapsule stream interface (zero-copy).
 #[pyclass(frozen, module = "logframe._native")]
 struct Batch {
-    batch: RecordBatch,
+    batches: Vec<RecordBatch>,
 }
 
 #[pymethods]
 impl Batch {
     #[getter]
     fn num_rows(&self) -> usize {
-        self.batch.num_rows()
+        self.batches.iter().map(RecordBatch::num_rows).sum()
     }
 
     #[pyo3(signature = (requested_schema = None))]
-    fn __arrow_c_array__<'py>(
+    fn __arrow_c_stream__<'py>(
         &self,
         py: Python<'py>,
         requested_schema: Option<Bound<'py, PyAny>>,
-    ) -> PyResult<(Bound<'py, PyCapsule>, Bound<'py, PyCapsule>)> {
+    ) -> PyResult<Bound<'py, PyCapsule>> {
         let _ = requested_schema; // the producer's schema is the one to use
-        let array = StructArray::from(self.batch.clone());
-        let field = Field::new("", DataType::Struct(array.fields().clone()), false);
-        let schema =
-            FFI_ArrowSchema::try_from(&field).map_err(|e| PyValueError::new_err(e.to_string()))?;
-        let data = arrow_array::ffi::FFI_ArrowArray::new(&array.to_data());
-        let schema = PyCapsule::new(
+        let Some(first) = self.batches.first() else {
+            return Err(PyValueError::new_err("an empty group of batches"));
+        };
+        let reader =
+            RecordBatchIterator::new(self.batches.clone().into_iter().map(Ok), first.schema());
+        let stream = FFI_ArrowArrayStream::new(Box::new(reader));
+        PyCapsule::new(
             py,
-            schema,
-            Some(CString::new("arrow_schema").unwrap_or_default()),
-        )?;
-        let data = PyCapsule::new(
-            py,
-            data,
-            Some(CString::new("arrow_array").unwrap_or_default()),
-        )?;
-        Ok((schema, data))
+            stream,
+            Some(CString::new("arrow_array_stream").unwrap_or_default()),
+        )
     }
 }
+
+/// How many decoded chunks one [`Batch`] gathers. Polars pays a fixed cost a frame, to import it and
+/// run the query's operators on it: a streaming group-by over the 1,017 frames of a 1M-line file's
+/// three `stats()` columns took 0.05-0.10 s, over the same rows in frames of 16 chunks 0.02-0.03 s.
+/// Bigger chunks would do the same but hold more raw bytes in flight. A group ends at whichever
+/// limit comes first (16k rows cost about 1 MB of peak RSS in `stats()`, 64k rows 2 MB).
+const GROUP_ROWS: usize = 16 << 10;
+const GROUP_BYTES: usize = 1 << 20;
+/// ... or when the next chunk is not decoded within this time (a slow or live source).
+const GROUP_WAIT: Duration = Duration::from_millis(20);
 
 struct SourceState {
     name: String,
@@ -270,28 +277,38 @@ impl Scanner {
     }
 
     fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<(Option<Batch>, u64)>> {
-        loop {
-            let Some(pipeline) = self.pipeline.as_mut() else {
-                return Ok(None);
-            };
-            let event = py.detach(|| pipeline.next_event());
-            match event {
-                None => {
+        let mut batches: Vec<RecordBatch> = Vec::new();
+        let (mut rows, mut bytes, mut read) = (0usize, 0usize, 0u64);
+        let mut deadline = None;
+        while let Some(pipeline) = self.pipeline.as_mut() {
+            let next = py.detach(|| pipeline.next_event_until(deadline));
+            match next {
+                Next::NotYet => break,
+                Next::Over => {
                     self.pipeline = None;
-                    return Ok(None);
+                    break;
                 }
-                Some(Event::Batch {
+                Next::Event(Event::Batch {
                     source,
                     batch,
                     counts,
-                    read,
+                    read: more,
                 }) => {
                     if let Some(state) = self.sources.get_mut(source) {
                         state.counts.add(counts);
                     }
-                    return Ok(Some((batch.map(|batch| Batch { batch }), read)));
+                    read += more;
+                    deadline.get_or_insert_with(|| Instant::now() + GROUP_WAIT);
+                    if let Some(batch) = batch {
+                        rows += batch.num_rows();
+                        bytes += batch.get_array_memory_size();
+                        batches.push(batch);
+                    }
+                    if rows >= GROUP_ROWS || bytes >= GROUP_BYTES {
+                        break;
+                    }
                 }
-                Some(Event::End {
+                Next::Event(Event::End {
                     source,
                     compression,
                     error,
@@ -304,13 +321,18 @@ impl Scanner {
                         state.ended = true;
                     }
                 }
-                Some(Event::Failed(message)) => {
+                Next::Event(Event::Failed(message)) => {
                     self.pipeline = None;
                     self.failed = Some(message.clone());
                     return Err(logframe_error(py, "LogframeError", message));
                 }
             }
         }
+        if batches.is_empty() && deadline.is_none() && self.pipeline.is_none() {
+            return Ok(None); // the pass is over and nothing is left to hand on
+        }
+        let batch = (!batches.is_empty()).then_some(Batch { batches });
+        Ok(Some((batch, read)))
     }
 
     /// Stop reading (the threads end); the report then covers what was read.

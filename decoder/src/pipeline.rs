@@ -9,9 +9,11 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::Instant;
 
 use arrow_array::RecordBatch;
-use crossbeam_channel::{bounded, Receiver, Sender};
+
+use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
 
 use crate::decode::{decode_chunk, Plan};
 use crate::formats::Format;
@@ -76,6 +78,15 @@ enum Job {
     Failed(String),
 }
 
+/// What waiting for the next event gave.
+pub enum Next {
+    Event(Event),
+    /// The deadline passed first.
+    NotYet,
+    /// The pass is over.
+    Over,
+}
+
 /// A running pass.
 pub struct Pipeline {
     results: Option<Receiver<(u64, Event)>>,
@@ -100,6 +111,7 @@ fn read_sources(
     max_line: usize,
     tickets: Receiver<()>,
     jobs: Sender<(u64, Job)>,
+    spare: Receiver<Vec<u8>>,
 ) {
     let mut seq = 0u64;
     let mut total = 0u64;
@@ -127,7 +139,8 @@ fn read_sources(
                 continue;
             }
         };
-        let mut chunker = Chunker::new(stream, spec.format, options.chunk_size, max_line);
+        let mut chunker =
+            Chunker::new(stream, spec.format, options.chunk_size, max_line).recycle(spare.clone());
         let mut line = 1u64;
         let mut reported = 0u64;
         let mut error = None;
@@ -187,7 +200,7 @@ fn read_sources(
     }
 }
 
-fn work(plan: &Plan, formats: &[(String, Format)], job: Job) -> Event {
+fn work(plan: &Plan, formats: &[(String, Format)], job: Job, spare: &Sender<Vec<u8>>) -> Event {
     match job {
         Job::Lines {
             source,
@@ -199,6 +212,7 @@ fn work(plan: &Plan, formats: &[(String, Format)], job: Job) -> Event {
             let decoded = catch_unwind(AssertUnwindSafe(|| {
                 decode_chunk(plan, format, name, &data, first_line)
             }));
+            let _ = spare.try_send(data); // the reader reuses it (dropped if the pool is full)
             match decoded {
                 Ok(Ok((batch, counts))) => {
                     let batch = (batch.num_rows() > 0).then_some(batch);
@@ -257,6 +271,7 @@ impl Pipeline {
         }
         let (job_tx, job_rx) = bounded::<(u64, Job)>(in_flight);
         let (result_tx, result_rx) = bounded::<(u64, Event)>(in_flight);
+        let (spare_tx, spare_rx) = bounded::<Vec<u8>>(in_flight);
         let formats: Arc<Vec<(String, Format)>> = Arc::new(
             sources
                 .iter()
@@ -270,7 +285,14 @@ impl Pipeline {
         handles.push(std::thread::spawn(move || {
             let failed = job_tx.clone();
             let read = catch_unwind(AssertUnwindSafe(|| {
-                read_sources(sources, reader_options, max_line, ticket_rx, job_tx)
+                read_sources(
+                    sources,
+                    reader_options,
+                    max_line,
+                    ticket_rx,
+                    job_tx,
+                    spare_rx,
+                )
             }));
             if let Err(panic) = read {
                 let message = format!(
@@ -281,11 +303,14 @@ impl Pipeline {
             }
         }));
         for _ in 0..threads {
-            let (jobs, results) = (job_rx.clone(), result_tx.clone());
+            let (jobs, results, spare) = (job_rx.clone(), result_tx.clone(), spare_tx.clone());
             let (plan, formats) = (plan.clone(), formats.clone());
             handles.push(std::thread::spawn(move || {
                 while let Ok((seq, job)) = jobs.recv() {
-                    if results.send((seq, work(&plan, &formats, job))).is_err() {
+                    if results
+                        .send((seq, work(&plan, &formats, job, &spare)))
+                        .is_err()
+                    {
                         return;
                     }
                 }
@@ -302,17 +327,36 @@ impl Pipeline {
 
     /// The next event in input order; None when the pass is over.
     pub fn next_event(&mut self) -> Option<Event> {
+        match self.next_event_until(None) {
+            Next::Event(event) => Some(event),
+            Next::Over | Next::NotYet => None,
+        }
+    }
+
+    /// The next event in input order if it comes before `deadline` (None: wait for it).
+    pub fn next_event_until(&mut self, deadline: Option<Instant>) -> Next {
         loop {
             if let Some(event) = self.pending.remove(&self.next) {
                 self.next += 1;
                 if let Some(tickets) = &self.tickets {
                     let _ = tickets.send(());
                 }
-                return Some(event);
+                return Next::Event(event);
             }
-            let (seq, event) = self.results.as_ref()?.recv().ok()?;
+            let Some(results) = self.results.as_ref() else {
+                return Next::Over;
+            };
+            let received = match deadline {
+                None => results.recv().map_err(|_| RecvTimeoutError::Disconnected),
+                Some(deadline) => results.recv_deadline(deadline),
+            };
+            let (seq, event) = match received {
+                Ok(received) => received,
+                Err(RecvTimeoutError::Timeout) => return Next::NotYet,
+                Err(RecvTimeoutError::Disconnected) => return Next::Over,
+            };
             if matches!(event, Event::Failed(_)) {
-                return Some(event); // the pass is over: no order to keep
+                return Next::Event(event); // the pass is over: no order to keep
             }
             self.pending.insert(seq, event);
         }

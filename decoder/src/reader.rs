@@ -123,6 +123,8 @@ pub struct Chunker<R> {
     buf: Vec<u8>,
     eof: bool,
     skipping: bool,
+    /// Buffers of chunks already decoded, handed back for reuse (see [`Chunker::recycle`]).
+    spare: Option<crossbeam_channel::Receiver<Vec<u8>>>,
     /// Decompressed bytes handed out so far.
     pub consumed: u64,
 }
@@ -147,8 +149,16 @@ impl<R: BufRead> Chunker<R> {
             buf: Vec::new(),
             eof: false,
             skipping: false,
+            spare: None,
             consumed: 0,
         }
+    }
+
+    /// Take the buffers of decoded chunks from `spare` for later chunks: their memory stays mapped
+    /// and warm, where a fresh buffer a chunk cost page faults and unmapping in the allocator.
+    pub fn recycle(mut self, spare: crossbeam_channel::Receiver<Vec<u8>>) -> Self {
+        self.spare = Some(spare);
+        self
     }
 
     /// Read about one chunk more into the buffer (dropping the rest of an over-long line first).
@@ -157,7 +167,7 @@ impl<R: BufRead> Chunker<R> {
     /// (no zero-filling before a read).
     fn fill(&mut self) -> io::Result<()> {
         let target = self.buf.len() + self.chunk_size;
-        self.buf.reserve(target - self.buf.len());
+        self.buf.reserve_exact(target - self.buf.len());
         while self.buf.len() < target && !self.eof {
             let available = match self.stream.fill_buf() {
                 Ok(available) => available,
@@ -264,7 +274,15 @@ impl<R: BufRead> Chunker<R> {
             };
             match cut {
                 Some(cut) => {
-                    let rest = self.buf.split_off(cut);
+                    let mut rest = match self.spare.as_ref().and_then(|s| s.try_recv().ok()) {
+                        Some(mut spare) => {
+                            spare.clear();
+                            spare
+                        }
+                        None => Vec::new(),
+                    };
+                    rest.extend_from_slice(&self.buf[cut..]);
+                    self.buf.truncate(cut);
                     let chunk = std::mem::replace(&mut self.buf, rest);
                     self.consumed += chunk.len() as u64;
                     return Ok(Some(Piece::Lines(chunk)));
@@ -332,6 +350,27 @@ mod tests {
             .all(|p| matches!(p, Piece::Lines(d) if d.ends_with(b"\n"))));
         assert!(matches!(last, Piece::Lines(d) if d.ends_with(b"e")));
         assert_eq!(out.iter().map(Piece::line_count).sum::<u64>(), 5);
+    }
+
+    #[test]
+    fn recycled_buffers_give_the_same_pieces() {
+        let data: Vec<u8> = (0..500)
+            .flat_map(|i| format!("line {i} {}\n", "x".repeat(i % 37)).into_bytes())
+            .collect();
+        let format = Format::new(Kind::Text, &[], 2025).unwrap();
+        let (give, take) = crossbeam_channel::bounded(4);
+        let mut chunker = Chunker::new(&data[..], format, 300, 1000).recycle(take);
+        let mut out = Vec::new();
+        while let Some(piece) = chunker.next_piece().unwrap() {
+            if let Piece::Lines(lines) = &piece {
+                // Hand back a used buffer full of other bytes: none of them may leak into a chunk.
+                let mut used = lines.clone();
+                used.extend_from_slice(b"garbage that must not show\n");
+                let _ = give.try_send(used);
+            }
+            out.push(piece);
+        }
+        assert_eq!(out, pieces(&data, Kind::Text, 300, 1000));
     }
 
     #[test]
