@@ -29,7 +29,16 @@ from logframe import export, stats
 from logframe.cache import Cached, enabled, lookup, store
 from logframe.errors import QueryError, SourceError, UnknownFieldWarning
 from logframe.parquet import ParquetOrigin, is_parquet, records_report, scan_parquet
-from logframe.query import KEYWORDS, all_of, column_name, field, unknown_field_message, window, window_start
+from logframe.query import (
+    KEYWORDS,
+    all_of,
+    column_name,
+    field,
+    field_keys,
+    unknown_field_message,
+    window,
+    window_start,
+)
 from logframe.scan import Report, Scan
 from logframe.schema import FIELDS_DTYPE, SCHEMA
 from logframe.sources import SourceLike, expand
@@ -183,6 +192,10 @@ class LogFrame:
     def lazy(self) -> pl.LazyFrame:
         """The records as a ``pl.LazyFrame`` (for anything Polars can do).
 
+        ``fields`` stays nested (a list of ``{key, value}`` structs), which Polars' CSV sink
+        refuses ("CSV format does not support nested data"): for ``sink_csv`` take
+        :meth:`flat` instead (``logs.flat().sink_csv(path)``, or ``lf.logs.flat()`` on a LazyFrame).
+
         Examples
         --------
         >>> import logframe
@@ -190,6 +203,23 @@ class LogFrame:
         ['timestamp', 'level', 'component', 'message']
         """
         return self._lf
+
+    def flat(self) -> pl.LazyFrame:
+        """The records as a ``pl.LazyFrame`` any text format can hold: the columns :meth:`to_csv` writes.
+
+        ``fields`` becomes the text of a JSON object (``{"tenant":"company-b"}``, read back with
+        ``json.loads``), ``timestamp`` ISO 8601 UTC with ``Z`` and ``level`` a String (see
+        :func:`logframe.export.flat`), so Polars' sinks take it: ``logs.flat().sink_csv(path)``
+        writes the file ``logs.to_csv(path)`` does. On a LazyFrame: ``lf.logs.flat()``.
+
+        Examples
+        --------
+        >>> import logframe, json
+        >>> row = logframe.scan("sample_logs.txt").filter(level="CRITICAL").flat().head(1).collect().row(0, named=True)
+        >>> row["timestamp"], json.loads(row["fields"])
+        ('2025-10-07T16:41:00Z', {'tenant': 'company-b'})
+        """
+        return export.flat(compacted(self._lf))
 
     def collect(self) -> pl.DataFrame:
         """Read the records into a ``pl.DataFrame`` (with Polars' streaming engine).
@@ -289,9 +319,8 @@ class LogFrame:
         """
         if not names or self._origin.live:
             return
-        keys = pl.col("fields").list.eval(pl.element().struct.field("key")).explode().drop_nulls().unique()
         sample = self._origin.preview(PREVIEW_BYTES).head(KEY_SAMPLE_RECORDS)
-        seen = sample.select(keys.alias("key")).collect(engine="streaming")["key"].to_list()
+        seen = sample.select(field_keys()).collect(engine="streaming")["key"].to_list()
         where = f"the first {PREVIEW_BYTES >> 20} MiB read"
         for name in names:
             if name not in seen:
@@ -458,7 +487,7 @@ class LogFrame:
             else ""
         )
         return (
-            f"<div><p><b>LogFrame</b> (lazy) over {names}{more}</p>"
+            f"<div><p><b>LogFrame</b> ({self._how()}) over {names}{more}</p>"
             f"<p style='font-size:smaller'>{schema}</p>{rows._repr_html_()}{note}</div>"
         )
 
@@ -466,7 +495,11 @@ class LogFrame:
         sources = self._origin.names()
         names = ", ".join(sources[:3])
         more = f" and {len(sources) - 3} more" if len(sources) > 3 else ""
-        return f"<LogFrame of {names}{more} (lazy; .collect() to read)>"
+        return f"<LogFrame of {names}{more} ({self._how()}; .collect() to read)>"
+
+    def _how(self) -> str:
+        """``lazy``, and whether the records are read from the cache (:meth:`cache`) rather than parsed."""
+        return "lazy, from the cache" if isinstance(self._origin, Cached) else "lazy"
 
     # -- analysis ---------------------------------------------------------------------------
 

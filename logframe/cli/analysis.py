@@ -17,6 +17,7 @@ from logframe.cli.reading import window as time_window
 from logframe.cli.tables import frame_text
 from logframe.errors import LogframeError
 from logframe.frame import LogFrame
+from logframe.query import column_name, field_keys, nearest_hint
 from logframe.timestamps import is_time_of_day, iso_z, to_timedelta
 
 TERMINAL_WIDTH = 100
@@ -26,6 +27,19 @@ TERMINAL_WIDTH = 100
 def _selected(logs: LogFrame, where: str | None, since: str | None, start: str | None, end: str | None) -> LogFrame:
     selected = time_window(logs, since, start, end)
     return selected.where(where) if where else selected
+
+
+def _require_field(logs: LogFrame, name: str) -> None:
+    """Exit 2 if ``name`` is neither a column nor a key-value field of any record, naming the nearest real one.
+
+    Called once a result has no value of ``name``: one more pass, over every record of the sources
+    (whatever ``--where`` and the time window keep), for the field keys they have.
+    """
+    if column_name(name) is not None:
+        return
+    seen = logs.lazy().select(field_keys()).collect(engine="streaming")["key"].to_list()
+    if name not in seen:
+        fail(f"no record has a field {name!r}; {nearest_hint(name, seen)}")
 
 
 def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -77,6 +91,8 @@ def hist(
                 why = f" (auto: the shortest step that shows {_duration(span)} in at most {MAX_ROWS} rows)"
             step = to_timedelta(every, "--every")
             counts = selected.counts(every, by=by)
+            if by is not None and counts[by].null_count() == counts.height:
+                _require_field(read.logs, by)
         except LogframeError as error:
             fail(str(error))
     if counts.is_empty():
@@ -157,13 +173,15 @@ def top(
     with opened(files, log_format, progress, storage_option) as read:
         try:
             values = _selected(read.logs, where, since, start, end).top(name, n=n)
+            if values.is_empty():
+                _require_field(read.logs, name)
         except LogframeError as error:
             fail(str(error))
     if as_json:
         typer.echo(json.dumps(_rows(values), indent=2, ensure_ascii=False))
         return
     if values.is_empty():
-        typer.echo(f"no record has {name!r}")
+        typer.echo(f"no matching record has {name!r}")
         return
     typer.echo(frame_text(values.with_columns(pl.col(name).cast(pl.String)), n))
 
@@ -202,6 +220,10 @@ def compare(
             when = time_option(at, "--at", newest(read.logs) if is_time_of_day(at) else None)
             dimensions = [d.strip() for d in by.split(",") if d.strip()] if by else None
             ranked = selected.compare(at=when, window=span, by=dimensions)
+            for dimension in dimensions or []:
+                values = ranked.filter(pl.col("dimension") == dimension)["value"]
+                if dimension != "template" and values.null_count() == values.len():
+                    _require_field(read.logs, dimension)
         except LogframeError as error:
             fail(str(error))
     if as_json:
