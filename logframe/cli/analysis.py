@@ -12,12 +12,11 @@ import typer
 
 from logframe.cli.histogram import MAX_ROWS, choose_every, render, wide
 from logframe.cli.options import AsJson, Files, From, LogFormat, ShowProgress, Since, StorageOptions, To, Where, fail
-from logframe.cli.reading import newest, opened, time_option
+from logframe.cli.reading import newest, opened, require_field, time_option
 from logframe.cli.reading import window as time_window
 from logframe.cli.tables import frame_text
 from logframe.errors import LogframeError
 from logframe.frame import LogFrame
-from logframe.query import column_name, field_keys, nearest_hint
 from logframe.timestamps import is_time_of_day, iso_z, to_timedelta
 
 TERMINAL_WIDTH = 100
@@ -27,19 +26,6 @@ TERMINAL_WIDTH = 100
 def _selected(logs: LogFrame, where: str | None, since: str | None, start: str | None, end: str | None) -> LogFrame:
     selected = time_window(logs, since, start, end)
     return selected.where(where) if where else selected
-
-
-def _require_field(logs: LogFrame, name: str) -> None:
-    """Exit 2 if ``name`` is neither a column nor a key-value field of any record, naming the nearest real one.
-
-    Called once a result has no value of ``name``: one more pass, over every record of the sources
-    (whatever ``--where`` and the time window keep), for the field keys they have.
-    """
-    if column_name(name) is not None:
-        return
-    seen = logs.lazy().select(field_keys()).collect(engine="streaming")["key"].to_list()
-    if name not in seen:
-        fail(f"no record has a field {name!r}; {nearest_hint(name, seen)}")
 
 
 def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -92,7 +78,7 @@ def hist(
             step = to_timedelta(every, "--every")
             counts = selected.counts(every, by=by)
             if by is not None and counts[by].null_count() == counts.height:
-                _require_field(read.logs, by)
+                require_field(read.logs, by)
         except LogframeError as error:
             fail(str(error))
     if counts.is_empty():
@@ -174,7 +160,7 @@ def top(
         try:
             values = _selected(read.logs, where, since, start, end).top(name, n=n)
             if values.is_empty():
-                _require_field(read.logs, name)
+                require_field(read.logs, name)
         except LogframeError as error:
             fail(str(error))
     if as_json:
@@ -223,7 +209,7 @@ def compare(
             for dimension in dimensions or []:
                 values = ranked.filter(pl.col("dimension") == dimension)["value"]
                 if dimension != "template" and values.null_count() == values.len():
-                    _require_field(read.logs, dimension)
+                    require_field(read.logs, dimension)
         except LogframeError as error:
             fail(str(error))
     if as_json:
