@@ -159,8 +159,7 @@ def test_repr_does_not_scan() -> None:
     assert repr(logframe.scan([SAMPLE, SAMPLE, SAMPLE, SAMPLE])).endswith("and 1 more (lazy; .collect() to read)>")
 
 
-def test_repr_says_when_the_records_come_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LOGFRAME_CACHE_DIR", str(tmp_path))
+def test_repr_says_when_the_records_come_from_the_cache() -> None:
     parsed = logframe.scan(SAMPLE, cache=False)
     cached = parsed.cache()
     assert repr(parsed) == f"<LogFrame of {SAMPLE} (lazy; .collect() to read)>"

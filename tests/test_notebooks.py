@@ -1,12 +1,14 @@
 """Every notebook in notebooks/ runs top to bottom in a fresh kernel without an error.
 
-The kernel gets ``LOGFRAME_CACHE_DIR`` set to a temporary folder, so the notebooks that cache
-their export (as a user on a big export would: read once, ``.cache()``, then every cell reads the
-cache) never write to the user's own cache, and the test sees what they wrote.
+The kernel inherits ``LOGFRAME_CACHE_DIR`` from the test (a fresh temporary folder, set for every
+test by the root ``conftest.py``), so the notebooks that cache their export (as a user on a big
+export would: read once, ``.cache()``, then every cell reads the cache) never write to the user's
+own cache, and the test sees what they wrote.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nbformat
@@ -33,8 +35,8 @@ def _outputs(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LOGFRAME_CACHE_DIR", str(tmp_path))  # the kernel inherits it
+def test_notebook_runs(path: Path, _own_cache_dir: Path) -> None:
+    assert os.environ["LOGFRAME_CACHE_DIR"] == str(_own_cache_dir)  # the kernel inherits it
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(
         notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}
@@ -43,8 +45,8 @@ def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     errors = [o for o in outputs if o.get("output_type") == "error"]
     assert not errors
     if path.name in CACHING:
-        assert len(entries(tmp_path)) == 1  # sample_logs.txt, parsed once
+        assert len(entries(_own_cache_dir)) == 1  # sample_logs.txt, parsed once
         shown = [str(o.get("data", {}).get("text/plain", "")) for o in outputs]
         assert any("(lazy, from the cache;" in text for text in shown)  # its LogFrames read the cache
     else:
-        assert entries(tmp_path) == []
+        assert entries(_own_cache_dir) == []
