@@ -65,7 +65,7 @@ def flat(lf: pl.LazyFrame) -> pl.LazyFrame:
     >>> import logframe
     >>> lf = logframe.scan("sample_logs.txt").lazy().select("timestamp", "level", "fields").head(1)
     >>> flat(lf).collect().row(0)
-    ('2025-10-07T16:00:05Z', 'INFO', '{"tenant":"company_a","case_id":"abc-123-def"}')
+    ('2025-10-07T16:00:05Z', 'INFO', '{"request_id":"req-000","tenant":"company_a"}')
     """
     names = lf.collect_schema().names()
     exprs = []
@@ -89,7 +89,9 @@ def _json_lines(lf: pl.LazyFrame) -> pl.LazyFrame:
     encoded = pl.struct(rest).struct.json_encode()
     if "fields" not in names:
         return flattened.select(json=encoded)
-    return flattened.select(json=pl.concat_str(encoded.str.head(-1), pl.lit(',"fields":'), pl.col("fields"), pl.lit("}")))
+    return flattened.select(
+        json=pl.concat_str(encoded.str.head(-1), pl.lit(',"fields":'), pl.col("fields"), pl.lit("}"))
+    )
 
 
 def _sink_lines(column: pl.LazyFrame, path: PathArg) -> Path:

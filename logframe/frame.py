@@ -217,7 +217,7 @@ class LogFrame:
         >>> import logframe, json
         >>> row = logframe.scan("sample_logs.txt").filter(level="CRITICAL").flat().head(1).collect().row(0, named=True)
         >>> row["timestamp"], json.loads(row["fields"])
-        ('2025-10-07T16:41:00Z', {'tenant': 'company-b'})
+        ('2025-10-07T16:41:00Z', {'worker': 'ocr-2'})
         """
         return export.flat(compacted(self._lf))
 

@@ -54,7 +54,7 @@ class LogsNamespace:
         >>> import logframe, polars as pl
         >>> lf = logframe.scan("sample_logs.txt").lazy().filter(pl.col("level") == "CRITICAL")
         >>> lf.select("pod", "fields").logs.flat().head(1).collect().row(0)
-        ('backend-5564d8c9f7-abc12', '{"tenant":"company-b"}')
+        ('ocr-processor-5f7b8-qwert', '{"worker":"ocr-2"}')
         """
         return export.flat(self._lf)
 

@@ -330,7 +330,10 @@ def test_a_field_no_record_has_exits_2_naming_the_nearest_real_one() -> None:
         (["top", "sample_logs.txt", "contaner"], "no record has a field 'contaner'; did you mean 'container'?"),
         (["top", "sample_logs.txt", "tenat", "-w", "level='ERROR'"], "did you mean 'tenant'?"),
         (["top", "sample_logs.txt", "zzzq"], "no record has a field 'zzzq'; fields seen: case_id,"),
-        (["hist", "sample_logs.txt", "--by", "contaner"], "no record has a field 'contaner'; did you mean 'container'?"),
+        (
+            ["hist", "sample_logs.txt", "--by", "contaner"],
+            "no record has a field 'contaner'; did you mean 'container'?",
+        ),
         (["hist", "sample_logs.txt", "--by", "tenat", "--json"], "did you mean 'tenant'?"),
         (["compare", "sample_logs.txt", "--at", "16:40", "--by", "tenant,contaner"], "did you mean 'container'?"),
         (["query", "sample_logs.txt", "--sort", "duraton_ms:desc"], "did you mean 'duration_ms'?"),
