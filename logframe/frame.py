@@ -293,7 +293,8 @@ class LogFrame:
 
         A name that is neither a column nor a key-value field of any record in the first
         :data:`PREVIEW_BYTES` read (``contaner='backend'``) gives an :class:`~logframe.UnknownFieldWarning`
-        naming the nearest real name, rather than silently no rows; so does such a ``filter`` keyword.
+        naming the nearest real name, rather than silently no rows; so does such a ``filter`` keyword,
+        and such a name given to ``top``, ``count_by``, ``counts``, ``error_rate`` or ``compare``.
 
         Examples
         --------
@@ -308,7 +309,7 @@ class LogFrame:
         self._warn_unknown_fields(field_names(query))
         return self._with(lambda lf: lf.filter(predicate))
 
-    def _warn_unknown_fields(self, names: Sequence[str]) -> None:
+    def _warn_unknown_fields(self, names: Sequence[str], stacklevel: int = 3) -> None:
         """Warn (:class:`UnknownFieldWarning`) of each field no record of a bounded sample has.
 
         The sample is what the notebook preview reads: the records of the first
@@ -324,7 +325,12 @@ class LogFrame:
         where = f"the first {PREVIEW_BYTES >> 20} MiB read"
         for name in names:
             if name not in seen:
-                warnings.warn(UnknownFieldWarning(unknown_field_message(name, seen, where)), stacklevel=3)
+                warnings.warn(UnknownFieldWarning(unknown_field_message(name, seen, where)), stacklevel=stacklevel)
+
+    def _warn_unknown_names(self, by: str | Sequence[str] | None) -> None:
+        """:meth:`_warn_unknown_fields` for the names of a grouping verb that are not columns."""
+        names = [by] if isinstance(by, str) else list(by or ())
+        self._warn_unknown_fields([n for n in names if isinstance(n, str) and column_name(n) is None], stacklevel=4)
 
     def head(self, n: int = 10) -> LogFrame:
         """The first ``n`` records (in file order), still lazy.
@@ -534,6 +540,7 @@ class LogFrame:
         >>> logframe.scan("sample_logs.txt").filter(level="ERROR").count_by("tenant").rows()
         [('company-b', 30), ('company_a', 13), (None, 2)]
         """
+        self._warn_unknown_names(by)
         return stats.count_by(self._lf, *by, every=every)
 
     def error_rate(self, every: str = "auto", by: str | list[str] | None = None) -> pl.DataFrame:
@@ -548,6 +555,7 @@ class LogFrame:
         >>> rates.columns
         ['bucket', 'container', 'total', 'errors', 'rate', 'rate_low', 'rate_high']
         """
+        self._warn_unknown_names(by)
         return stats.error_rate(self._lf, every, by)
 
     def counts(self, every: str = "auto", by: str | list[str] | None = "level") -> pl.DataFrame:
@@ -559,6 +567,7 @@ class LogFrame:
         >>> logframe.scan("sample_logs.txt").counts(every="1h", by=None).rows()
         [(datetime.datetime(2025, 10, 7, 16, 0, tzinfo=zoneinfo.ZoneInfo(key='UTC')), 134)]
         """
+        self._warn_unknown_names(by)
         return stats.counts(self._lf, every, by)
 
     def patterns(self) -> pl.DataFrame:
@@ -609,6 +618,7 @@ class LogFrame:
         if (baseline is None) == (at is None):
             raise QueryError("compare needs either a baseline frame or at=<time> to split this frame, not both")
         dimensions = tuple(by) if by is not None else DIMENSIONS
+        self._warn_unknown_names([d for d in dimensions if d != "template"])
         if baseline is not None:
             return compare(self._lf, baseline.lazy(), dimensions)
         span = to_timedelta(window, "window") if window is not None else None
@@ -625,6 +635,7 @@ class LogFrame:
         >>> logframe.scan("sample_logs.txt").top("tenant", n=2).rows()
         [('company-b', 67), ('company_a', 43)]
         """
+        self._warn_unknown_names(name)
         return stats.top_values(self._lf, name, n)
 
     def cache(self) -> LogFrame:

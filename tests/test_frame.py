@@ -267,3 +267,27 @@ def test_the_namespace_flattens_a_frame_of_any_columns() -> None:
     with pytest.raises(logframe.QueryError, match="record schema"):
         lf.logs.stats()  # the other verbs need the record schema
     assert lf.logs.flat().collect().rows()[0] == (70, '{"worker":"ocr-2"}')
+
+
+def test_grouping_verbs_warn_of_a_field_no_record_has() -> None:
+    import warnings
+
+    logs = logframe.scan(SAMPLE)
+    at = "2025-10-07T16:40:00Z"
+    for call, name, nearest in [
+        (lambda: logs.top("contaner"), "contaner", "container"),
+        (lambda: logs.count_by("level", "tenat"), "tenat", "tenant"),
+        (lambda: logs.counts(every="30m", by="contaner"), "contaner", "container"),
+        (lambda: logs.error_rate(every="30m", by=["container", "tenat"]), "tenat", "tenant"),
+        (lambda: logs.compare(at=at, window="30m", by=["template", "contaner"]), "contaner", "container"),
+    ]:
+        with pytest.warns(logframe.UnknownFieldWarning, match=rf"'{name}'.*did you mean '{nearest}'\?") as caught:
+            call()
+        assert [w.filename for w in caught] == [__file__]  # points at the caller's line
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # real fields and columns: no warning
+        assert logs.top("tenant", n=1).rows() == [("company-b", 67)]
+        logs.count_by("container", "tenant")
+        logs.counts(every="30m")
+        logs.error_rate(every="30m", by=["pod_name", "tenant"])
+        logs.compare(at=at, window="30m")

@@ -15,7 +15,7 @@ import typer
 
 import logframe
 from logframe.cli.options import fail
-from logframe.errors import LogframeError, LogframeWarning
+from logframe.errors import LogframeError, LogframeWarning, UnknownFieldWarning
 from logframe.frame import KEY_SAMPLE_RECORDS, LogFrame
 from logframe.query import column_name, field_keys, nearest_hint
 from logframe.sources import Source, expand
@@ -127,6 +127,19 @@ def require_field(logs: LogFrame, name: str) -> None:
         if name in seen:
             return
     fail(f"no record has a field {name!r}; {nearest_hint(name, seen)}")
+
+
+@contextmanager
+def checked_exactly() -> Iterator[None]:
+    """Silence logframe's sampled warnings of unknown fields for names the command checks with :func:`require_field`.
+
+    ``top``, ``hist --by`` and ``compare --by`` check their names over every record once the result
+    shows no value, so the library's warning (from the first few MiB only) would say less, and say it
+    as a second line beside the error.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnknownFieldWarning)
+        yield
 
 
 def window(logs: LogFrame, since: str | None, start: str | None, end: str | None) -> LogFrame:
