@@ -325,6 +325,13 @@ def test_a_field_no_record_has_is_one_warning_line() -> None:
     assert "warning" not in quiet.output
 
 
+def test_hist_headers_tell_groups_apart_that_would_be_cut_alike() -> None:
+    result = runner.invoke(app, ["hist", "sample_logs.txt", "--by", "tenant", "--no-color"])
+    assert result.exit_code == 0, result.output
+    header = result.output.splitlines()[2].split()
+    assert header == ["UTC", "company-b", "company_a", "(none)", "total"]
+
+
 def test_a_field_no_record_has_exits_2_naming_the_nearest_real_one() -> None:
     for args, message in [
         (["top", "sample_logs.txt", "contaner"], "no record has a field 'contaner'; did you mean 'container'?"),
