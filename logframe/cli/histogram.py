@@ -161,8 +161,7 @@ def render(table: pl.DataFrame, groups: list[str], every: dt.timedelta, *, width
     names = groups or ["total"]
     chars = header_chars(groups)
     count_width = {
-        g: max(min(len(g), chars), len(f"{table.select(pl.col(g).max()).item() or 0:,}"))
-        for g in [*groups, "total"]
+        g: max(min(len(g), chars), len(f"{table.select(pl.col(g).max()).item() or 0:,}")) for g in [*groups, "total"]
     }
     label_width = len(_label(table["bucket"][0], every_seconds)) if table.height else 10
     columns = [*groups, "total"] if groups else ["total"]
