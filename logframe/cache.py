@@ -70,7 +70,7 @@ from polars.io.plugins import register_io_source
 from logframe import _native
 from logframe.errors import FormatError, SourceError
 from logframe.parquet import scan_parquet
-from logframe.scan import Report, Scan
+from logframe.scan import Pass, Report, Scan
 from logframe.schema import SCHEMA
 from logframe.sources import BytesSource, FileSource, Source
 
@@ -402,7 +402,7 @@ def _runs(scan: Scan, folder: Path, derived: Mapping[str, pl.Expr]) -> tuple[lis
     runs: list[_Run] = []
     pending: list[pl.DataFrame] = []
     size = 0
-    run = scan.batches()
+    run = Pass(scan, list(SCHEMA), count_nulls=True)  # the report counts records without a time or a level too
     for batch in run:
         pending.append(batch)
         size += int(batch.estimated_size())

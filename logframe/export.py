@@ -4,7 +4,8 @@ Timestamps are written as ISO 8601 UTC with ``Z``. ``fields`` stays a nested
 list of ``{key, value}`` structs in Parquet, becomes a JSON object
 (``{"tenant": "company_a"}``) in NDJSON and JSON, and the text of that JSON
 object in CSV (one column, parseable back with ``json.loads``; a key repeated
-in one message keeps its last value there).
+in one message keeps its last value there). :func:`flat` gives that CSV shape as a
+LazyFrame, for Polars' own sinks (``LogFrame.flat()``, ``lf.logs.flat()``).
 
 Examples
 --------
@@ -51,8 +52,21 @@ def fields_json(expr: pl.Expr) -> pl.Expr:
     return pl.concat_str(pl.lit("{"), members.list.join(",").fill_null(""), pl.lit("}"))
 
 
-def _flat(lf: pl.LazyFrame) -> pl.LazyFrame:
-    """Timestamps as ISO strings and fields as JSON text: columns any text format can hold."""
+def flat(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """The records with columns any text format can hold: what :func:`to_csv` writes.
+
+    ``fields`` (a list of ``{key, value}`` structs, which Polars' CSV writer refuses as nested
+    data) becomes the text of a JSON object (:func:`fields_json`), ``timestamp`` ISO 8601 UTC with
+    ``Z`` and ``level`` a String; other columns are kept as they are, so a frame of any columns
+    works. ``flat(lf).sink_csv(path)`` writes the same file as ``to_csv(lf, path)``.
+
+    Examples
+    --------
+    >>> import logframe
+    >>> lf = logframe.scan("sample_logs.txt").lazy().select("timestamp", "level", "fields").head(1)
+    >>> flat(lf).collect().row(0)
+    ('2025-10-07T16:00:05Z', 'INFO', '{"request_id":"req-000","tenant":"company_a"}')
+    """
     names = lf.collect_schema().names()
     exprs = []
     for name in names:
@@ -67,15 +81,17 @@ def _flat(lf: pl.LazyFrame) -> pl.LazyFrame:
 
 def _json_lines(lf: pl.LazyFrame) -> pl.LazyFrame:
     """One column ``json``: each record as one JSON object text."""
-    flat = _flat(lf)
-    names = flat.collect_schema().names()
+    flattened = flat(lf)
+    names = flattened.collect_schema().names()
     rest = [n for n in names if n != "fields"]
     if not rest:
-        return flat.select(json=pl.col("fields"))
+        return flattened.select(json=pl.col("fields"))
     encoded = pl.struct(rest).struct.json_encode()
     if "fields" not in names:
-        return flat.select(json=encoded)
-    return flat.select(json=pl.concat_str(encoded.str.head(-1), pl.lit(',"fields":'), pl.col("fields"), pl.lit("}")))
+        return flattened.select(json=encoded)
+    return flattened.select(
+        json=pl.concat_str(encoded.str.head(-1), pl.lit(',"fields":'), pl.col("fields"), pl.lit("}"))
+    )
 
 
 def _sink_lines(column: pl.LazyFrame, path: PathArg) -> Path:
@@ -86,7 +102,7 @@ def _sink_lines(column: pl.LazyFrame, path: PathArg) -> Path:
 
 def to_csv(lf: pl.LazyFrame, path: PathArg) -> Path:
     """Stream records to a CSV file with a header; ``fields`` as JSON object text."""
-    _flat(lf).sink_csv(Path(path), engine="streaming")
+    flat(lf).sink_csv(Path(path), engine="streaming")
     return Path(path)
 
 
@@ -128,7 +144,7 @@ def write_stream(lf: pl.LazyFrame, fmt: TextFormat, handle: TextIO) -> None:
     '2025-10-07T16:00:05Z INFO     [backend/b'
     """
     if fmt == "csv":
-        lines = _flat(lf)
+        lines = flat(lf)
     elif fmt == "text":
         lines = lf.select(text_line())
     else:

@@ -29,7 +29,16 @@ from logframe import export, stats
 from logframe.cache import Cached, enabled, lookup, store
 from logframe.errors import QueryError, SourceError, UnknownFieldWarning
 from logframe.parquet import ParquetOrigin, is_parquet, records_report, scan_parquet
-from logframe.query import KEYWORDS, all_of, column_name, field, unknown_field_message, window, window_start
+from logframe.query import (
+    KEYWORDS,
+    all_of,
+    column_name,
+    field,
+    field_keys,
+    unknown_field_message,
+    window,
+    window_start,
+)
 from logframe.scan import Report, Scan
 from logframe.schema import FIELDS_DTYPE, SCHEMA
 from logframe.sources import SourceLike, expand
@@ -183,6 +192,10 @@ class LogFrame:
     def lazy(self) -> pl.LazyFrame:
         """The records as a ``pl.LazyFrame`` (for anything Polars can do).
 
+        ``fields`` stays nested (a list of ``{key, value}`` structs), which Polars' CSV sink
+        refuses ("CSV format does not support nested data"): for ``sink_csv`` take
+        :meth:`flat` instead (``logs.flat().sink_csv(path)``, or ``lf.logs.flat()`` on a LazyFrame).
+
         Examples
         --------
         >>> import logframe
@@ -190,6 +203,23 @@ class LogFrame:
         ['timestamp', 'level', 'component', 'message']
         """
         return self._lf
+
+    def flat(self) -> pl.LazyFrame:
+        """The records as a ``pl.LazyFrame`` any text format can hold: the columns :meth:`to_csv` writes.
+
+        ``fields`` becomes the text of a JSON object (``{"tenant":"company-b"}``, read back with
+        ``json.loads``), ``timestamp`` ISO 8601 UTC with ``Z`` and ``level`` a String (see
+        :func:`logframe.export.flat`), so Polars' sinks take it: ``logs.flat().sink_csv(path)``
+        writes the file ``logs.to_csv(path)`` does. On a LazyFrame: ``lf.logs.flat()``.
+
+        Examples
+        --------
+        >>> import logframe, json
+        >>> row = logframe.scan("sample_logs.txt").filter(level="CRITICAL").flat().head(1).collect().row(0, named=True)
+        >>> row["timestamp"], json.loads(row["fields"])
+        ('2025-10-07T16:41:00Z', {'worker': 'ocr-2'})
+        """
+        return export.flat(compacted(self._lf))
 
     def collect(self) -> pl.DataFrame:
         """Read the records into a ``pl.DataFrame`` (with Polars' streaming engine).
@@ -263,7 +293,8 @@ class LogFrame:
 
         A name that is neither a column nor a key-value field of any record in the first
         :data:`PREVIEW_BYTES` read (``contaner='backend'``) gives an :class:`~logframe.UnknownFieldWarning`
-        naming the nearest real name, rather than silently no rows; so does such a ``filter`` keyword.
+        naming the nearest real name, rather than silently no rows; so does such a ``filter`` keyword,
+        and such a name given to ``top``, ``count_by``, ``counts``, ``error_rate`` or ``compare``.
 
         Examples
         --------
@@ -278,7 +309,7 @@ class LogFrame:
         self._warn_unknown_fields(field_names(query))
         return self._with(lambda lf: lf.filter(predicate))
 
-    def _warn_unknown_fields(self, names: Sequence[str]) -> None:
+    def _warn_unknown_fields(self, names: Sequence[str], stacklevel: int = 3) -> None:
         """Warn (:class:`UnknownFieldWarning`) of each field no record of a bounded sample has.
 
         The sample is what the notebook preview reads: the records of the first
@@ -289,13 +320,17 @@ class LogFrame:
         """
         if not names or self._origin.live:
             return
-        keys = pl.col("fields").list.eval(pl.element().struct.field("key")).explode().drop_nulls().unique()
         sample = self._origin.preview(PREVIEW_BYTES).head(KEY_SAMPLE_RECORDS)
-        seen = sample.select(keys.alias("key")).collect(engine="streaming")["key"].to_list()
+        seen = sample.select(field_keys()).collect(engine="streaming")["key"].to_list()
         where = f"the first {PREVIEW_BYTES >> 20} MiB read"
         for name in names:
             if name not in seen:
-                warnings.warn(UnknownFieldWarning(unknown_field_message(name, seen, where)), stacklevel=3)
+                warnings.warn(UnknownFieldWarning(unknown_field_message(name, seen, where)), stacklevel=stacklevel)
+
+    def _warn_unknown_names(self, by: str | Sequence[str] | None) -> None:
+        """:meth:`_warn_unknown_fields` for the names of a grouping verb that are not columns."""
+        names = [by] if isinstance(by, str) else list(by or ())
+        self._warn_unknown_fields([n for n in names if isinstance(n, str) and column_name(n) is None], stacklevel=4)
 
     def head(self, n: int = 10) -> LogFrame:
         """The first ``n`` records (in file order), still lazy.
@@ -458,7 +493,7 @@ class LogFrame:
             else ""
         )
         return (
-            f"<div><p><b>LogFrame</b> (lazy) over {names}{more}</p>"
+            f"<div><p><b>LogFrame</b> ({self._how()}) over {names}{more}</p>"
             f"<p style='font-size:smaller'>{schema}</p>{rows._repr_html_()}{note}</div>"
         )
 
@@ -466,7 +501,11 @@ class LogFrame:
         sources = self._origin.names()
         names = ", ".join(sources[:3])
         more = f" and {len(sources) - 3} more" if len(sources) > 3 else ""
-        return f"<LogFrame of {names}{more} (lazy; .collect() to read)>"
+        return f"<LogFrame of {names}{more} ({self._how()}; .collect() to read)>"
+
+    def _how(self) -> str:
+        """``lazy``, and whether the records are read from the cache (:meth:`cache`) rather than parsed."""
+        return "lazy, from the cache" if isinstance(self._origin, Cached) else "lazy"
 
     # -- analysis ---------------------------------------------------------------------------
 
@@ -501,6 +540,7 @@ class LogFrame:
         >>> logframe.scan("sample_logs.txt").filter(level="ERROR").count_by("tenant").rows()
         [('company-b', 30), ('company_a', 13), (None, 2)]
         """
+        self._warn_unknown_names(by)
         return stats.count_by(self._lf, *by, every=every)
 
     def error_rate(self, every: str = "auto", by: str | list[str] | None = None) -> pl.DataFrame:
@@ -515,6 +555,7 @@ class LogFrame:
         >>> rates.columns
         ['bucket', 'container', 'total', 'errors', 'rate', 'rate_low', 'rate_high']
         """
+        self._warn_unknown_names(by)
         return stats.error_rate(self._lf, every, by)
 
     def counts(self, every: str = "auto", by: str | list[str] | None = "level") -> pl.DataFrame:
@@ -526,6 +567,7 @@ class LogFrame:
         >>> logframe.scan("sample_logs.txt").counts(every="1h", by=None).rows()
         [(datetime.datetime(2025, 10, 7, 16, 0, tzinfo=zoneinfo.ZoneInfo(key='UTC')), 134)]
         """
+        self._warn_unknown_names(by)
         return stats.counts(self._lf, every, by)
 
     def patterns(self) -> pl.DataFrame:
@@ -576,6 +618,7 @@ class LogFrame:
         if (baseline is None) == (at is None):
             raise QueryError("compare needs either a baseline frame or at=<time> to split this frame, not both")
         dimensions = tuple(by) if by is not None else DIMENSIONS
+        self._warn_unknown_names([d for d in dimensions if d != "template"])
         if baseline is not None:
             return compare(self._lf, baseline.lazy(), dimensions)
         span = to_timedelta(window, "window") if window is not None else None
@@ -592,6 +635,7 @@ class LogFrame:
         >>> logframe.scan("sample_logs.txt").top("tenant", n=2).rows()
         [('company-b', 67), ('company_a', 43)]
         """
+        self._warn_unknown_names(name)
         return stats.top_values(self._lf, name, n)
 
     def cache(self) -> LogFrame:

@@ -21,6 +21,7 @@ from typing import Any
 
 import polars as pl
 
+from logframe import export
 from logframe.frame import LogFrame
 
 
@@ -41,6 +42,21 @@ class LogsNamespace:
         'LogFrame'
         """
         return LogFrame.from_polars(self._lf)
+
+    def flat(self) -> pl.LazyFrame:
+        """The frame with ``fields`` as JSON object text and times as ISO strings, for ``sink_csv``.
+
+        The one shape :func:`logframe.export.flat` gives (what ``to_csv`` writes); unlike the other
+        verbs it takes a frame of any columns, such as a ``select`` of some of them.
+
+        Examples
+        --------
+        >>> import logframe, polars as pl
+        >>> lf = logframe.scan("sample_logs.txt").lazy().filter(pl.col("level") == "CRITICAL")
+        >>> lf.select("pod", "fields").logs.flat().head(1).collect().row(0)
+        ('ocr-processor-5f7b8-qwert', '{"worker":"ocr-2"}')
+        """
+        return export.flat(self._lf)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):

@@ -132,6 +132,34 @@ def nearest_name(name: str, seen: Iterable[str] = ()) -> str | None:
     return close[0] if close else None
 
 
+def field_keys() -> pl.Expr:
+    """The distinct key-value field keys of the records (nulls left out), as a column ``key``.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"fields": [[{"key": "tenant", "value": "a"}], [{"key": "tenant", "value": "b"}]]})
+    >>> df.select(field_keys())["key"].to_list()
+    ['tenant']
+    """
+    return pl.col("fields").list.eval(pl.element().struct.field("key")).explode().drop_nulls().unique().alias("key")
+
+
+def nearest_hint(name: str, seen: Sequence[str]) -> str:
+    """What to say of a field no record has: the nearest real name, else the field keys seen.
+
+    Examples
+    --------
+    >>> nearest_hint("contaner", ["tenant"]), nearest_hint("zzz", ["tenant"]), nearest_hint("zzz", [])
+    ("did you mean 'container'?", 'fields seen: tenant', 'no record there has any key-value field')
+    """
+    close = nearest_name(name, seen)
+    if close is not None:
+        return f"did you mean {close!r}?"
+    if seen:
+        return f"fields seen: {', '.join(sorted(seen)[:8])}{' ...' if len(seen) > 8 else ''}"
+    return "no record there has any key-value field"
+
+
 def unknown_field_message(name: str, seen: Sequence[str], sample: str) -> str:
     """Why a field no record has is suspicious, and which real name is nearest (see ``LogFrame.where``).
 
@@ -140,14 +168,7 @@ def unknown_field_message(name: str, seen: Sequence[str], sample: str) -> str:
     >>> unknown_field_message("contaner", ["tenant"], "the first 4 MiB read")
     "no record in the first 4 MiB read has a field 'contaner', so it matches as missing; did you mean 'container'?"
     """
-    close = nearest_name(name, seen)
-    if close is not None:
-        hint = f"did you mean {close!r}?"
-    elif seen:
-        hint = f"fields seen: {', '.join(sorted(seen)[:8])}{' ...' if len(seen) > 8 else ''}"
-    else:
-        hint = "no record there has any key-value field"
-    return f"no record in {sample} has a field {name!r}, so it matches as missing; {hint}"
+    return f"no record in {sample} has a field {name!r}, so it matches as missing; {nearest_hint(name, seen)}"
 
 
 def _check_not_typo(name: str) -> None:

@@ -56,14 +56,15 @@ def test_sample_logs_from_the_cache_equal_a_fresh_scan_sorted() -> None:
 
 
 def test_the_report_is_kept_with_the_cache(write: Writer) -> None:
-    path = write([*lines(5), "{]", "", "null"])
+    path = write([*lines(5), "{]", "", "null", record("INFO:app:no time", None), record("no level here")])
     expected = logframe.scan(path, cache=False).report().as_dict()
+    assert (expected["null_timestamp"], expected["no_level"]) == (1, 1)  # kept with the cache too
     logframe.scan(path).cache()
     hit = logframe.scan(path)
     assert isinstance(hit._origin, cache.Cached)
     assert hit.report().as_dict() == expected
     assert hit.report()["skipped"] == {"invalid_json": 1, "blank": 1, "not_a_json_object": 1}
-    assert hit.filter(level="ERROR").report()["lines"] == 8  # about the sources, whatever the filters
+    assert hit.filter(level="ERROR").report()["lines"] == 10  # about the sources, whatever the filters
 
 
 def test_appending_a_line_is_a_miss_and_the_new_line_is_read(write: Writer) -> None:

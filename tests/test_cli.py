@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -322,6 +323,51 @@ def test_a_field_no_record_has_is_one_warning_line() -> None:
     assert result.output.strip() == warnings[0]  # and no record
     quiet = runner.invoke(app, ["stats", "sample_logs.txt", "-w", "tenant='company-b'"])
     assert "warning" not in quiet.output
+
+
+def test_hist_headers_tell_groups_apart_that_would_be_cut_alike() -> None:
+    result = runner.invoke(app, ["hist", "sample_logs.txt", "--by", "tenant", "--no-color"])
+    assert result.exit_code == 0, result.output
+    header = result.output.splitlines()[2].split()
+    assert header == ["UTC", "company-b", "company_a", "(none)", "total"]
+
+
+def test_a_field_no_record_has_exits_2_naming_the_nearest_real_one() -> None:
+    for args, message in [
+        (["top", "sample_logs.txt", "contaner"], "no record has a field 'contaner'; did you mean 'container'?"),
+        (["top", "sample_logs.txt", "tenat", "-w", "level='ERROR'"], "did you mean 'tenant'?"),
+        (["top", "sample_logs.txt", "zzzq"], "no record has a field 'zzzq'; fields seen: case_id,"),
+        (
+            ["hist", "sample_logs.txt", "--by", "contaner"],
+            "no record has a field 'contaner'; did you mean 'container'?",
+        ),
+        (["hist", "sample_logs.txt", "--by", "tenat", "--json"], "did you mean 'tenant'?"),
+        (["compare", "sample_logs.txt", "--at", "16:40", "--by", "tenant,contaner"], "did you mean 'container'?"),
+        (["query", "sample_logs.txt", "--sort", "duraton_ms:desc"], "did you mean 'duration_ms'?"),
+    ]:
+        one_line_error(args, message)
+
+
+def test_a_real_field_with_no_value_in_the_window_is_no_error() -> None:
+    empty = runner.invoke(app, ["top", "sample_logs.txt", "tenant", "--from", "16:59"])
+    assert (empty.exit_code, empty.output) == (0, "no matching record has 'tenant'\n")
+    unset = runner.invoke(app, ["hist", "sample_logs.txt", "--by", "tenant", "-w", "tenant is null", "--json"])
+    assert unset.exit_code == 0, unset.output
+    assert json.loads(unset.output)["groups"] == ["(none)"]
+    column = runner.invoke(app, ["top", "sample_logs.txt", "namespace", "-w", "namespace is null"])
+    assert (column.exit_code, column.output) == (0, "no matching record has 'namespace'\n")  # a column: no pass
+
+
+def test_a_field_first_seen_after_the_sample_is_found_by_a_full_pass(
+    write: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import logframe.cli.reading as reading
+
+    monkeypatch.setattr(reading, "KEY_SAMPLE_RECORDS", 1)
+    path = str(write([record("INFO:app:first"), record("INFO:app:second duration_ms=7", "2025-10-07T16:01:00Z")]))
+    rows = ndjson(["query", path, "--sort", "duration_ms:desc"])
+    assert [row["message"] for row in rows] == ["second duration_ms=7", "first"]  # found past the sample
+    one_line_error(["query", path, "--sort", "duraton_ms"], "did you mean 'duration_ms'?")
 
 
 def test_plain_text_on_stdin_is_read() -> None:

@@ -64,3 +64,39 @@ def test_fields_with_quotes_survive_json(tmp_path: Path) -> None:
     logs = logframe.scan(SAMPLE).filter(user="Zoë Ångström")
     row = json.loads(read(logs.to_ndjson(tmp_path / "u.ndjson")).splitlines()[0])
     assert row["fields"] == {"user": "Zoë Ångström", "tenant": "company_a"}
+
+
+def test_flat_gives_polars_sinks_what_to_csv_writes(errors: logframe.LogFrame, tmp_path: Path) -> None:
+    from logframe.export import flat, to_csv
+
+    lf = errors.lazy()
+    with pytest.raises(pl.exceptions.ComputeError, match="nested"):  # why flat() exists
+        lf.sink_csv(tmp_path / "nested.csv")
+    flat(lf).sink_csv(tmp_path / "flat.csv")
+    to_csv(lf, tmp_path / "export.csv")
+    assert read(tmp_path / "flat.csv") == read(tmp_path / "export.csv")
+    schema = flat(lf).collect_schema()
+    assert (schema["timestamp"], schema["level"], schema["fields"]) == (pl.String, pl.String, pl.String)
+    assert schema["line"] == pl.Int64  # other columns as they are
+
+
+def test_flat_fields_read_back_as_the_pairs_of_each_record(tmp_path: Path) -> None:
+    from logframe.export import flat
+    from logframe.schema import FIELDS_DTYPE
+
+    pairs = [
+        [{"key": "user", "value": 'Zoë "Z" Ångström'}, {"key": "path", "value": "C:\\tmp\n"}],
+        [],
+        None,
+        [{"key": "empty", "value": None}],
+    ]
+    lf = pl.LazyFrame({"pod": ["a", "b", "c", "d"], "fields": pairs}, schema={"pod": pl.String, "fields": FIELDS_DTYPE})
+    flat(lf).sink_csv(tmp_path / "f.csv")  # a frame of any columns: no timestamp, no level
+    rows = list(csv.DictReader(read(tmp_path / "f.csv").splitlines(keepends=True)))
+    assert [row["pod"] for row in rows] == ["a", "b", "c", "d"]
+    assert [json.loads(row["fields"]) for row in rows] == [
+        {"user": 'Zoë "Z" Ångström', "path": "C:\\tmp\n"},
+        {},
+        {},
+        {"empty": None},
+    ]

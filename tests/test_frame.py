@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -158,6 +159,16 @@ def test_repr_does_not_scan() -> None:
     assert repr(logframe.scan([SAMPLE, SAMPLE, SAMPLE, SAMPLE])).endswith("and 1 more (lazy; .collect() to read)>")
 
 
+def test_repr_says_when_the_records_come_from_the_cache() -> None:
+    parsed = logframe.scan(SAMPLE, cache=False)
+    cached = parsed.cache()
+    assert repr(parsed) == f"<LogFrame of {SAMPLE} (lazy; .collect() to read)>"
+    assert repr(cached) == f"<LogFrame of {SAMPLE} (lazy, from the cache; .collect() to read)>"
+    assert "from the cache" in repr(logframe.scan(SAMPLE).filter(level="ERROR"))  # a later scan hits
+    assert "from the cache" not in repr(logframe.scan(SAMPLE, cache=False))
+    assert "<b>LogFrame</b> (lazy, from the cache) over" in cached._repr_html_()
+
+
 def test_notebook_display_shows_schema_and_first_rows() -> None:
     page = logframe.scan(SAMPLE).filter(level="CRITICAL")._repr_html_()
     assert "<b>LogFrame</b> (lazy) over" in page
@@ -236,3 +247,47 @@ def test_the_logs_namespace_gives_logframe_verbs_on_a_lazyframe() -> None:
     assert "error_rate" in dir(lf.logs)
     with pytest.raises(logframe.QueryError, match="record schema"):
         _ = pl.LazyFrame({"a": [1]}).logs.stats()
+
+
+def test_flat_is_the_csv_shape_for_polars_sinks(tmp_path: Path) -> None:
+    logs = logframe.scan(SAMPLE).filter(level="CRITICAL")
+    logs.flat().sink_csv(tmp_path / "flat.csv")
+    logs.lazy().logs.flat().sink_csv(tmp_path / "namespace.csv")
+    logs.to_csv(tmp_path / "export.csv")
+    written = (tmp_path / "export.csv").read_text(encoding="utf-8")
+    assert (tmp_path / "flat.csv").read_text(encoding="utf-8") == written
+    assert (tmp_path / "namespace.csv").read_text(encoding="utf-8") == written
+    rows = logs.flat().collect()
+    assert [json.loads(text) for text in rows["fields"]] == [record.fields for record in logs]
+    assert rows["timestamp"].str.ends_with("Z").all()
+
+
+def test_the_namespace_flattens_a_frame_of_any_columns() -> None:
+    lf = logframe.scan(SAMPLE).lazy().filter(pl.col("level") == "CRITICAL").select("line", "fields")
+    with pytest.raises(logframe.QueryError, match="record schema"):
+        lf.logs.stats()  # the other verbs need the record schema
+    assert lf.logs.flat().collect().rows()[0] == (70, '{"worker":"ocr-2"}')
+
+
+def test_grouping_verbs_warn_of_a_field_no_record_has() -> None:
+    import warnings
+
+    logs = logframe.scan(SAMPLE)
+    at = "2025-10-07T16:40:00Z"
+    for call, name, nearest in [
+        (lambda: logs.top("contaner"), "contaner", "container"),
+        (lambda: logs.count_by("level", "tenat"), "tenat", "tenant"),
+        (lambda: logs.counts(every="30m", by="contaner"), "contaner", "container"),
+        (lambda: logs.error_rate(every="30m", by=["container", "tenat"]), "tenat", "tenant"),
+        (lambda: logs.compare(at=at, window="30m", by=["template", "contaner"]), "contaner", "container"),
+    ]:
+        with pytest.warns(logframe.UnknownFieldWarning, match=rf"'{name}'.*did you mean '{nearest}'\?") as caught:
+            call()
+        assert [w.filename for w in caught] == [__file__]  # points at the caller's line
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # real fields and columns: no warning
+        assert logs.top("tenant", n=1).rows() == [("company-b", 67)]
+        logs.count_by("container", "tenant")
+        logs.counts(every="30m")
+        logs.error_rate(every="30m", by=["pod_name", "tenant"])
+        logs.compare(at=at, window="30m")

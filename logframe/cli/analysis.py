@@ -12,7 +12,7 @@ import typer
 
 from logframe.cli.histogram import MAX_ROWS, choose_every, render, wide
 from logframe.cli.options import AsJson, Files, From, LogFormat, ShowProgress, Since, StorageOptions, To, Where, fail
-from logframe.cli.reading import newest, opened, time_option
+from logframe.cli.reading import checked_exactly, newest, opened, require_field, time_option
 from logframe.cli.reading import window as time_window
 from logframe.cli.tables import frame_text
 from logframe.errors import LogframeError
@@ -76,7 +76,10 @@ def hist(
                 every = choose_every(span)
                 why = f" (auto: the shortest step that shows {_duration(span)} in at most {MAX_ROWS} rows)"
             step = to_timedelta(every, "--every")
-            counts = selected.counts(every, by=by)
+            with checked_exactly():
+                counts = selected.counts(every, by=by)
+            if by is not None and counts[by].null_count() == counts.height:
+                require_field(read.logs, by)
         except LogframeError as error:
             fail(str(error))
     if counts.is_empty():
@@ -156,14 +159,18 @@ def top(
     """The most frequent values of a column or key-value field (records without it left out)."""
     with opened(files, log_format, progress, storage_option) as read:
         try:
-            values = _selected(read.logs, where, since, start, end).top(name, n=n)
+            selected = _selected(read.logs, where, since, start, end)
+            with checked_exactly():
+                values = selected.top(name, n=n)
+            if values.is_empty():
+                require_field(read.logs, name)
         except LogframeError as error:
             fail(str(error))
     if as_json:
         typer.echo(json.dumps(_rows(values), indent=2, ensure_ascii=False))
         return
     if values.is_empty():
-        typer.echo(f"no record has {name!r}")
+        typer.echo(f"no matching record has {name!r}")
         return
     typer.echo(frame_text(values.with_columns(pl.col(name).cast(pl.String)), n))
 
@@ -201,7 +208,12 @@ def compare(
             selected = _selected(read.logs, where, since, start, end)
             when = time_option(at, "--at", newest(read.logs) if is_time_of_day(at) else None)
             dimensions = [d.strip() for d in by.split(",") if d.strip()] if by else None
-            ranked = selected.compare(at=when, window=span, by=dimensions)
+            with checked_exactly():
+                ranked = selected.compare(at=when, window=span, by=dimensions)
+            for dimension in dimensions or []:
+                values = ranked.filter(pl.col("dimension") == dimension)["value"]
+                if dimension != "template" and values.null_count() == values.len():
+                    require_field(read.logs, dimension)
         except LogframeError as error:
             fail(str(error))
     if as_json:

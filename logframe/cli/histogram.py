@@ -47,7 +47,8 @@ COLOURS = {
 CYCLE = ("blue", "yellow", "magenta", "cyan", "green", "red", "white")
 
 HEADER_CHARS = 8
-"""Longer group names are cut in the header row (the legend gives them whole), leaving room for the bars."""
+"""Longer group names are cut in the header row (the legend gives them whole), leaving room for the bars;
+names that would be cut alike (``company-b``, ``company_a``) are given as many characters as tells them apart."""
 
 MIN_BAR = 20
 """Columns the bars get at least, even on a narrow terminal (lines then wrap)."""
@@ -106,6 +107,20 @@ def _cut(name: str, width: int) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
+def header_chars(names: Sequence[str]) -> int:
+    """Characters a header gives each group name: :data:`HEADER_CHARS`, or more until no two are cut alike.
+
+    Examples
+    --------
+    >>> header_chars(["DEBUG", "INFO"]), header_chars(["company-b", "company_a"]), header_chars(["a" * 20, "a" * 21])
+    (8, 9, 20)
+    """
+    width = HEADER_CHARS
+    while len({_cut(n, width) for n in names}) < len(set(names)):
+        width += 1
+    return width
+
+
 def _label(bucket: dt.datetime, every_seconds: int) -> str:
     if every_seconds < 60:
         return bucket.strftime("%Y-%m-%d %H:%M:%S")
@@ -144,9 +159,9 @@ def render(table: pl.DataFrame, groups: list[str], every: dt.timedelta, *, width
     """
     every_seconds = int(every.total_seconds())
     names = groups or ["total"]
+    chars = header_chars(groups)
     count_width = {
-        g: max(min(len(g), HEADER_CHARS), len(f"{table.select(pl.col(g).max()).item() or 0:,}"))
-        for g in [*groups, "total"]
+        g: max(min(len(g), chars), len(f"{table.select(pl.col(g).max()).item() or 0:,}")) for g in [*groups, "total"]
     }
     label_width = len(_label(table["bucket"][0], every_seconds)) if table.height else 10
     columns = [*groups, "total"] if groups else ["total"]

@@ -1,4 +1,4 @@
-"""How the reading commands open their inputs: sources, progress bar, time window, warnings on stderr."""
+"""How the reading commands open their inputs: sources, progress bar, time window, warnings on stderr, fields named."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ import typer
 
 import logframe
 from logframe.cli.options import fail
-from logframe.errors import LogframeError, LogframeWarning
-from logframe.frame import LogFrame
+from logframe.errors import LogframeError, LogframeWarning, UnknownFieldWarning
+from logframe.frame import KEY_SAMPLE_RECORDS, LogFrame
+from logframe.query import column_name, field_keys, nearest_hint
 from logframe.sources import Source, expand
 from logframe.timestamps import is_time_of_day, to_timedelta, to_utc
 
@@ -98,6 +99,47 @@ def opened(
                 yield Input(scan(sources), sources, scan)
         except LogframeError as error:
             fail(str(error))
+
+
+def require_field(logs: LogFrame, name: str) -> None:
+    """Exit 2 if ``name`` is neither a column nor a key-value field of any record, naming the nearest real one.
+
+    For ``top FIELD``, ``hist --by``, ``compare --by`` and ``query --sort``, where a field no record
+    has would silently give nothing (or an order by nothing). The field keys of the first
+    :data:`~logframe.frame.KEY_SAMPLE_RECORDS` records are looked at first; only a name not among
+    them costs a pass over every record of the sources (whatever ``--where`` and the window keep).
+
+    Examples
+    --------
+    >>> import logframe
+    >>> require_field(logframe.scan("sample_logs.txt"), "tenant")
+    >>> try:  # prints "error: no record has a field 'tenat'; did you mean 'tenant'?" on stderr
+    ...     require_field(logframe.scan("sample_logs.txt"), "tenat")
+    ... except typer.Exit as stop:
+    ...     print(stop.exit_code)
+    2
+    """
+    if column_name(name) is not None:
+        return
+    seen: list[str] = []
+    for records in (logs.lazy().head(KEY_SAMPLE_RECORDS), logs.lazy()):
+        seen = records.select(field_keys()).collect(engine="streaming")["key"].to_list()
+        if name in seen:
+            return
+    fail(f"no record has a field {name!r}; {nearest_hint(name, seen)}")
+
+
+@contextmanager
+def checked_exactly() -> Iterator[None]:
+    """Silence logframe's sampled warnings of unknown fields for names the command checks with :func:`require_field`.
+
+    ``top``, ``hist --by`` and ``compare --by`` check their names over every record once the result
+    shows no value, so the library's warning (from the first few MiB only) would say less, and say it
+    as a second line beside the error.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnknownFieldWarning)
+        yield
 
 
 def window(logs: LogFrame, since: str | None, start: str | None, end: str | None) -> LogFrame:

@@ -25,7 +25,7 @@ from logframe.cli.options import (
     Where,
     fail,
 )
-from logframe.cli.reading import Input, bounds, newest, opened, window
+from logframe.cli.reading import Input, bounds, newest, opened, require_field, window
 from logframe.cli.tables import frame_text, print_counts
 from logframe.errors import LogframeError, QueryError
 from logframe.frame import LogFrame
@@ -61,7 +61,8 @@ def stats(
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
     typer.echo(f"records: {result['total']:,}")
-    typer.echo(f"time range (UTC): {result['time_range']['start']} .. {result['time_range']['end']}")
+    first, last = result["time_range"]["start"], result["time_range"]["end"]
+    typer.echo(f"time range (UTC): {first} .. {last}" if first else "time range (UTC): none (no record with a time)")
     print_counts("by level:", result["by_level"])
     print_counts("by container:", result["by_container"])
 
@@ -125,20 +126,21 @@ def _print_sources(sources: list[dict[str, Any]]) -> None:
         typer.echo(f"  {len(names):,} sources ({shown}): {fmt} ({why})")
 
 
-def sort_keys(spec: str) -> tuple[list[pl.Expr], list[bool]]:
-    """``--sort`` (``FIELD[:asc|:desc]``, comma-separated) as Polars sort keys and their directions.
+def sort_keys(spec: str) -> tuple[list[pl.Expr], list[bool], list[str]]:
+    """``--sort`` (``FIELD[:asc|:desc]``, comma-separated) as Polars sort keys, their directions and the fields named.
 
     A column sorts by its type (times, levels by severity); a key-value field by its value read as a
-    number where it is one, then as text.
+    number where it is one, then as text. The third item lists the key-value fields (not columns) named.
 
     Examples
     --------
-    >>> keys, descending = sort_keys("level:desc,duration_ms")
-    >>> len(keys), descending
-    (3, [True, False, False])
+    >>> keys, descending, fields = sort_keys("level:desc,duration_ms")
+    >>> len(keys), descending, fields
+    (3, [True, False, False], ['duration_ms'])
     """
     keys: list[pl.Expr] = []
     descending: list[bool] = []
+    fields: list[str] = []
     for item in spec.split(","):
         name, _, direction = item.strip().rpartition(":") if ":" in item else (item.strip(), "", "asc")
         if direction not in ("asc", "desc") or not name:
@@ -149,7 +151,8 @@ def sort_keys(spec: str) -> tuple[list[pl.Expr], list[bool]]:
         exprs = [pl.col(column)] if column else [field(name).cast(pl.Float64, strict=False), field(name)]
         keys += exprs
         descending += [direction == "desc"] * len(exprs)
-    return keys, descending
+        fields += [] if column else [name]
+    return keys, descending, fields
 
 
 def query(
@@ -216,7 +219,9 @@ def query(
             selected = selected.where(where) if where else selected
             lf = selected.lazy()
             if sort is not None:
-                keys, descending = sort_keys(sort)
+                keys, descending, fields = sort_keys(sort)
+                for name in fields:
+                    require_field(read.logs, name)
                 lf = lf.sort(keys, descending=descending, nulls_last=True, maintain_order=True)
             elif len(read.sources) > 1 and not file_order:
                 lf = _merged(read, where, since, start, end)
