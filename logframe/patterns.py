@@ -88,8 +88,14 @@ _VARIABLES = "|".join(
 )
 """The variables masked as a whole, in one pass; where two could start at one place, the first listed wins."""
 
+_ITEM = r"[^\s,()\[\]{}=]*"
+_LIST = rf"\s*{_ITEM}(?:\s*,\s*{_ITEM})+\s*"
+"""Inside brackets, a list of two or more bare items (no spaces, no ``key=``): one value, whatever its items and their number."""
+
 _MASKS: tuple[tuple[str, str], ...] = (
     (_VARIABLES, WILDCARD),
+    (rf"\({_LIST}\)", f"({WILDCARD})"),  # a tuple printed by code: (worker.jni, onStartup)
+    (rf"\[{_LIST}\]", f"[{WILDCARD}]"),  # a list: [TERM, HUP, INT]
     (r"(?:^|\s)/\S*", " " + WILDCARD),  # absolute paths
     (r"=[^\s,;)\]}]+", "=" + WILDCARD),  # key=value values, up to a bracket closing around the pair
 )
