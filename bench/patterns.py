@@ -321,8 +321,11 @@ def main() -> None:
     if args.speed:
         print()
         load = os.getloadavg()[0]
-        print(f"Timings: POLARS_MAX_THREADS={os.environ.get('POLARS_MAX_THREADS', 'unset')}; the machine is shared, ")
-        print(f"load average {load:.1f} (1 min) on {os.cpu_count()} cores when they started.\n")
+        threads = os.environ.get("POLARS_MAX_THREADS", "unset")
+        print(
+            f"Timings: POLARS_MAX_THREADS={threads}; a shared machine, "
+            f"load average {load:.1f} (1 min) on {os.cpu_count()} cores when they started.\n"
+        )
         print("| parser | records | templates | seconds | records/s | peak RSS (MB) |")
         print("| --- | ---: | ---: | ---: | ---: | ---: |")
         for r in speed(args.speed):
