@@ -100,7 +100,7 @@ def f1_grouping_accuracy(truth: pl.Series, predicted: pl.Series) -> float:
     Examples
     --------
     >>> round(f1_grouping_accuracy(pl.Series(["a", "a", "b", "c"]), pl.Series([1, 1, 2, 2])), 3)
-    0.571
+    0.4
     """
     _, exact, n_predicted, n_true = _exact_groups(truth, predicted)
     if exact == 0:
