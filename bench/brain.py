@@ -12,8 +12,8 @@ core with one configuration for every set:
 
 Examples
 --------
->>> brain_parse(["open file a.txt", "open file b.txt", "close file a.txt"])[0]
-[0, 0, 1]
+>>> brain_parse(["job 1 done in 5 s", "job 2 done in 7 s", "job 3 failed"])
+([0, 0, 1], ['job <*> done in <*> s', 'job <*> done in <*> s', 'job <*> failed'])
 """
 
 from __future__ import annotations

@@ -25,16 +25,20 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import itertools
+import os
 import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import polars as pl
 
 from bench.brain import brain_parse
+from bench.run import machine, versions
 from logframe.patterns import Settings, mine_templates
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -96,7 +100,7 @@ def f1_grouping_accuracy(truth: pl.Series, predicted: pl.Series) -> float:
     Examples
     --------
     >>> round(f1_grouping_accuracy(pl.Series(["a", "a", "b", "c"]), pl.Series([1, 1, 2, 2])), 3)
-    0.571
+    0.4
     """
     _, exact, n_predicted, n_true = _exact_groups(truth, predicted)
     if exact == 0:
@@ -300,6 +304,7 @@ def main() -> None:
         help="add the 1M / 10M timings on this 1M-record file (make bench-data)",
     )
     args = parser.parse_args()
+    print(f"{dt.date.today()}; {machine()}; {versions()}, drain3 {metadata.version('drain3')}\n")
     sets = load_sets(args.loghub, args.loghub2)
     print_table(evaluate(sets))
     if args.loo:
@@ -315,6 +320,12 @@ def main() -> None:
             print(f"| **mean {suffix.strip('-')}** | {_mean(loo, 'ga', suffix):.3f} | | | |")
     if args.speed:
         print()
+        load = os.getloadavg()[0]
+        threads = os.environ.get("POLARS_MAX_THREADS", "unset")
+        print(
+            f"Timings: POLARS_MAX_THREADS={threads}; a shared machine, "
+            f"load average {load:.1f} (1 min) on {os.cpu_count()} cores when they started.\n"
+        )
         print("| parser | records | templates | seconds | records/s | peak RSS (MB) |")
         print("| --- | ---: | ---: | ---: | ---: | ---: |")
         for r in speed(args.speed):

@@ -6,13 +6,17 @@ logs in general, see ``make bench-patterns`` for how it fares on 16 labelled set
 1. **Mask** the obvious variables with vectorised Polars expressions: the values of ``key=value``
    pairs, quoted strings, dates written out (``Sun Jul 10``), UUIDs, IP addresses (with ports), hex
    numbers, paths and URLs, boolean literals, sizes with their unit (``5.2 KB`` / ``93.0 B``: the unit
-   follows the magnitude) and numbers (also inside identifiers: ``blk_-6952`` → ``blk_<*>``).
+   follows the magnitude), numbers (also inside identifiers: ``blk_-6952`` → ``blk_<*>``) and bracketed
+   lists of two or more bare items (``(worker.jni, onStartup)``, ``[TERM, HUP, INT]``: a tuple or a
+   collection printed by code is one value, whatever its items and how many there are).
 2. **Cluster the distinct masked strings** (usually far fewer than the messages) with a Drain-style
    fixed-depth tree: messages with the same number of tokens and the same first :data:`DEPTH` tokens
    share a leaf; in a leaf a message joins the most similar template if it shares at least
    :data:`SIMILARITY` of the template's constant tokens, and the positions that differ become ``<*>``.
-   As in Drain, a word without digits among the first :data:`DEPTH` tokens keeps messages apart,
-   unless more than :data:`FEW_WORDS` templates differ only there, each seen once (``crond startup
+   As in Drain, a word without digits among the first :data:`DEPTH` tokens keeps messages apart
+   (after the first token, only a plain word: a compound identifier such as ``OrderService`` is a
+   name the program may fill in, like a token with digits, and is left to the similarity), unless
+   more than :data:`FEW_WORDS` templates differ only there, each seen once (``crond startup
    succeeded`` / ``sshd startup succeeded`` / …): many words seen once each are a variable.
 3. **Split on enumerations**: a ``<*>`` position that takes at most :data:`FEW_WORDS` plain words in a
    cluster, each in more than one message (``stored as bytes`` / ``stored as values``), or only
@@ -45,7 +49,8 @@ SIMILARITY = 0.7
 """Share of a template's constant tokens a message must share to join it."""
 
 DEPTH = 2
-"""Leading tokens (besides the token count) that key a leaf; tokens with digits or ``<*>`` count as ``<*>``."""
+"""Leading tokens (besides the token count) that key a leaf; tokens with digits or ``<*>`` count as ``<*>``,
+and so do compound identifiers after the first token."""
 
 FEW_WORDS = 3
 """A ``<*>`` position whose values in a cluster are at most this many plain words splits the cluster."""
@@ -88,8 +93,14 @@ _VARIABLES = "|".join(
 )
 """The variables masked as a whole, in one pass; where two could start at one place, the first listed wins."""
 
+_ITEM = r"[^\s,()\[\]{}=]*"
+_LIST = rf"\s*{_ITEM}(?:\s*,\s*{_ITEM})+\s*"
+"""Inside brackets, two or more bare items (no spaces, no ``key=``): one value, whatever the items and their number."""
+
 _MASKS: tuple[tuple[str, str], ...] = (
     (_VARIABLES, WILDCARD),
+    (rf"\({_LIST}\)", f"({WILDCARD})"),  # a tuple printed by code: (worker.jni, onStartup)
+    (rf"\[{_LIST}\]", f"[{WILDCARD}]"),  # a list: [TERM, HUP, INT]
     (r"(?:^|\s)/\S*", " " + WILDCARD),  # absolute paths
     (r"=[^\s,;)\]}]+", "=" + WILDCARD),  # key=value values, up to a bracket closing around the pair
 )
@@ -121,6 +132,30 @@ def _finish_mask(partly: pl.Expr) -> pl.Expr:
     return masked.str.replace_all(r"(?:<\*>)+", WILDCARD).str.replace_all(r"\s+", " ").str.strip_chars()
 
 
+_CAMEL = re.compile(r"[a-z][A-Z]")
+"""A lower-case letter followed by a capital: a compound identifier (``OrderService``, ``onStartup``)."""
+
+
+def _keys_leaf(position: int, token: str) -> bool:
+    """Whether a leading token keeps messages apart in the tree (else it counts as ``<*>`` there).
+
+    Tokens with digits or ``<*>`` never do (Drain's rule); after the first token (which names the
+    event, as Drain assumes), neither does a compound identifier: in ``Stopping OrderService workers``
+    / ``Stopping PaymentService workers`` it names the component the program filled in, while a
+    plain word (``Changing view acls`` / ``Changing modify acls``) is the event's own text.
+
+    Examples
+    --------
+    >>> [_keys_leaf(i, t) for i, t in enumerate(["Stopping", "OrderService", "view", "blk_<*>"])]
+    [True, False, True, False]
+    >>> _keys_leaf(0, "acceptedEpoch")
+    True
+    """
+    if WILDCARD in token or any(c.isdigit() for c in token):
+        return False
+    return position == 0 or _CAMEL.search(token) is None
+
+
 @dataclass
 class _Cluster:
     tokens: list[str]
@@ -136,9 +171,7 @@ class _Tree:
     clusters: list[_Cluster] = field(default_factory=list)
 
     def add(self, tokens: list[str]) -> _Cluster:
-        path = tuple(
-            WILDCARD if WILDCARD in t or any(c.isdigit() for c in t) else t for t in tokens[: self.settings.depth]
-        )
+        path = tuple(t if _keys_leaf(i, t) else WILDCARD for i, t in enumerate(tokens[: self.settings.depth]))
         leaf = self.leaves.setdefault((len(tokens), *path), [])
         best, best_score = None, -1.0
         for cluster in leaf:
