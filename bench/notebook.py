@@ -30,7 +30,7 @@ from typing import Any
 
 import polars as pl
 
-from bench.run import machine, versions
+from bench.run import compile_sources, machine, versions
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSES = ("raw", "write", "cached")
@@ -140,6 +140,7 @@ def main() -> None:
     if args.child:
         _child(args.child, str(args.file), args.at, args.out, args.every)
         return
+    compile_sources()
     lines = sum(1 for _ in args.file.open("rb"))
     with tempfile.TemporaryDirectory(prefix="logframe-bench-") as scratch:
         env = {**os.environ, "LOGFRAME_CACHE_DIR": str(Path(scratch) / "cache"), "MPLBACKEND": "Agg"}

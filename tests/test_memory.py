@@ -18,7 +18,7 @@ LIMIT_MB = 75
 
 GROWTH_MB = 5
 """How much more a 10x bigger file may take: the decoder reads in bounded chunks, so memory is flat
-(measured 68-69 MB at 100k, 1M and 10M lines on 2026-12-02). The page cache of the libraries is dropped
+(measured 68-69 MB at 100k, 1M and 10M lines on 2026-12-02; 70-72 MB at 100k and 1M on 2026-12-03, after batches were grouped). The page cache of the libraries is dropped
 at the start of the session (see ``tests/conftest.py``): right after an install, Linux maps the large
 folios the installer's writes left there whole, which measured 99 MB for the same run."""
 
