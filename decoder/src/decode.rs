@@ -280,3 +280,30 @@ impl Sink<'_> {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::STRIP_EOL;
+
+    #[test]
+    fn the_trim_shortcut_gives_what_trim_matches_gives() {
+        // The shortcut holds only while no strip set has a printable ASCII character.
+        for set in [STRIP_ALL, STRIP_EOL] {
+            assert!(set.iter().all(|c| !('!'..='~').contains(c)));
+            for text in [
+                "{}",
+                " {} ",
+                "\u{feff}{\"a\":1}\r",
+                "\t\t",
+                "",
+                "é{}é",
+                "a",
+                "\r\n",
+                "x \u{0b}",
+            ] {
+                assert_eq!(trimmed(text, set), text.trim_matches(set), "{text:?}");
+            }
+        }
+    }
+}

@@ -756,6 +756,28 @@ mod tests {
     }
 
     #[test]
+    fn the_block_scan_finds_every_special_byte_at_every_offset() {
+        let special = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
+        for byte in 0..=255u8 {
+            for len in 1..40 {
+                for at in 0..len {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = byte;
+                    let expected = bytes.iter().position(|&b| special(b)).unwrap_or(len);
+                    for from in 0..=at {
+                        let want = if expected >= from { expected } else { len };
+                        assert_eq!(
+                            next_special(&bytes, from),
+                            want,
+                            "byte {byte:#x} at {at} of {len}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn skip_reasons_follow_python() {
         let cases = [
             // From the Python docstring and tests.

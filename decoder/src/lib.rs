@@ -172,6 +172,9 @@ struct Scanner {
     pipeline: Option<Pipeline>,
     sources: Vec<SourceState>,
     failed: Option<String>,
+    /// A failure that came after rows already gathered into a group: raised on the next call, once
+    /// those rows are handed on.
+    pending_error: Option<String>,
 }
 
 fn allowed(spec: Option<(Vec<String>, bool)>) -> Allowed {
@@ -269,6 +272,7 @@ impl Scanner {
             pipeline: Some(Pipeline::start(specs, plan, options)),
             sources: states,
             failed: None,
+            pending_error: None,
         })
     }
 
@@ -280,6 +284,9 @@ impl Scanner {
         let mut batches: Vec<RecordBatch> = Vec::new();
         let (mut rows, mut bytes, mut read) = (0usize, 0usize, 0u64);
         let mut deadline = None;
+        if let Some(message) = self.pending_error.take() {
+            return Err(logframe_error(py, "LogframeError", message));
+        }
         while let Some(pipeline) = self.pipeline.as_mut() {
             let next = py.detach(|| pipeline.next_event_until(deadline));
             match next {
@@ -324,7 +331,11 @@ impl Scanner {
                 Next::Event(Event::Failed(message)) => {
                     self.pipeline = None;
                     self.failed = Some(message.clone());
-                    return Err(logframe_error(py, "LogframeError", message));
+                    if batches.is_empty() {
+                        return Err(logframe_error(py, "LogframeError", message));
+                    }
+                    self.pending_error = Some(message);
+                    break;
                 }
             }
         }
@@ -336,8 +347,11 @@ impl Scanner {
     }
 
     /// Stop reading (the threads end); the report then covers what was read.
-    fn close(&mut self) {
-        self.pipeline = None;
+    fn close(&mut self, py: Python<'_>) {
+        // Joining the threads without the GIL: a reader inside a Python file object's `read` may be
+        // waiting for it.
+        let pipeline = self.pipeline.take();
+        py.detach(move || drop(pipeline));
     }
 
     /// Per source: line accounting of what this pass read.

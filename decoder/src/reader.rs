@@ -70,8 +70,9 @@ pub fn open(input: Input) -> io::Result<(Box<dyn BufRead + Send>, Compression, A
         Input::Path(path) => Box::new(File::open(path)?),
         Input::Reader(reader) => reader,
     };
+    // As large as a chunk (the default one): a file is read in as few calls as before the buffer.
     let mut buffered = BufReader::with_capacity(
-        64 << 10,
+        256 << 10,
         Counting {
             inner: raw,
             count: count.clone(),
@@ -167,7 +168,11 @@ impl<R: BufRead> Chunker<R> {
     /// (no zero-filling before a read).
     fn fill(&mut self) -> io::Result<()> {
         let target = self.buf.len() + self.chunk_size;
-        self.buf.reserve_exact(target - self.buf.len());
+        if self.buf.len() > self.chunk_size {
+            self.buf.reserve(target - self.buf.len()); // a long record: grow geometrically
+        } else {
+            self.buf.reserve_exact(target - self.buf.len());
+        }
         while self.buf.len() < target && !self.eof {
             let available = match self.stream.fill_buf() {
                 Ok(available) => available,
@@ -274,7 +279,10 @@ impl<R: BufRead> Chunker<R> {
             };
             match cut {
                 Some(cut) => {
-                    let mut rest = match self.spare.as_ref().and_then(|s| s.try_recv().ok()) {
+                    let spare = self.spare.as_ref().and_then(|s| s.try_recv().ok());
+                    // A buffer grown by a long record is freed, not kept for the rest of the pass.
+                    let spare = spare.filter(|b| b.capacity() <= 2 * self.chunk_size);
+                    let mut rest = match spare {
                         Some(mut spare) => {
                             spare.clear();
                             spare
