@@ -617,24 +617,30 @@ impl<'a> Scanner<'a> {
     #[inline(always)]
     pub fn value(&mut self, depth: usize, limit: usize) -> Result<Value<'a>, Fail> {
         if self.peek() == Some(b'"') {
-            self.pos += 1;
-            let (text, escaped) = self.string()?;
-            return Ok(Value {
-                kind: Kind::String,
-                text,
-                escaped,
-            });
+            return self.string_value();
         }
         self.other_value(depth, limit)
     }
 
-    /// A value that does not start with a quote (see [`Scanner::value`]).
+    /// The string value whose opening quote is at the scanner's position.
+    #[inline(always)]
+    fn string_value(&mut self) -> Result<Value<'a>, Fail> {
+        self.pos += 1;
+        let (text, escaped) = self.string()?;
+        Ok(Value {
+            kind: Kind::String,
+            text,
+            escaped,
+        })
+    }
+
+    /// Any value but a string (see [`Scanner::value`]), out of line.
     #[inline(never)]
     fn other_value(&mut self, depth: usize, limit: usize) -> Result<Value<'a>, Fail> {
         let start = self.pos;
         let (kind, escaped) = match self.peek() {
             None => return Err(Fail::Truncated),
-            Some(b'"') => return self.value(depth, limit),
+            Some(b'"') => return self.string_value(),
             Some(b'{') => (Kind::Object, self.container(depth, limit)?),
             Some(b'[') => (Kind::Array, self.container(depth, limit)?),
             Some(b'n') => (Kind::Null, self.literal(b"null").map(|()| false)?),

@@ -171,7 +171,6 @@ struct SourceState {
 struct Scanner {
     pipeline: Option<Pipeline>,
     sources: Vec<SourceState>,
-    failed: Option<String>,
     /// A failure that came after rows already gathered into a group: raised on the next call, once
     /// those rows are handed on.
     pending_error: Option<String>,
@@ -271,7 +270,6 @@ impl Scanner {
         Ok(Scanner {
             pipeline: Some(Pipeline::start(specs, plan, options)),
             sources: states,
-            failed: None,
             pending_error: None,
         })
     }
@@ -330,7 +328,6 @@ impl Scanner {
                 }
                 Next::Event(Event::Failed(message)) => {
                     self.pipeline = None;
-                    self.failed = Some(message.clone());
                     if batches.is_empty() {
                         return Err(logframe_error(py, "LogframeError", message));
                     }

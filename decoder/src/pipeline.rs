@@ -124,7 +124,7 @@ fn read_sources(
         ok
     };
     for (index, spec) in sources.into_iter().enumerate() {
-        let (stream, compression, raw) = match open(spec.input) {
+        let (stream, compression, raw) = match open(spec.input, options.chunk_size) {
             Ok(opened) => opened,
             Err(e) => {
                 let error = Some(format!("cannot read {}: {e}", spec.name));

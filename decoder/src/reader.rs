@@ -11,6 +11,9 @@ use std::sync::Arc;
 use crate::formats::{Format, Merge, STRIP_ALL};
 use crate::record::Want;
 
+/// The smallest read buffer, and the one a decompressor's output is taken through.
+const MIN_BUFFER: usize = 64 << 10;
+
 /// Where a source's bytes come from.
 pub enum Input {
     Path(PathBuf),
@@ -64,33 +67,38 @@ impl Compression {
 }
 
 /// The decompressed bytes of `input`, the compression found, and a counter of the raw bytes read.
-pub fn open(input: Input) -> io::Result<(Box<dyn BufRead + Send>, Compression, Arc<AtomicU64>)> {
+/// `buffer` is the size of the reads from the source (a chunk's size: one call a chunk).
+pub fn open(
+    input: Input,
+    buffer: usize,
+) -> io::Result<(Box<dyn BufRead + Send>, Compression, Arc<AtomicU64>)> {
     let count = Arc::new(AtomicU64::new(0));
     let raw: Box<dyn Read + Send> = match input {
         Input::Path(path) => Box::new(File::open(path)?),
         Input::Reader(reader) => reader,
     };
-    // As large as a chunk (the default one): a file is read in as few calls as before the buffer.
     let mut buffered = BufReader::with_capacity(
-        256 << 10,
+        buffer.max(MIN_BUFFER),
         Counting {
             inner: raw,
             count: count.clone(),
         },
     );
     let compression = Compression::of(buffered.fill_buf()?);
-    let decoded = |stream: Box<dyn Read + Send>| BufReader::with_capacity(64 << 10, stream);
     let stream: Box<dyn BufRead + Send> = match compression {
         Compression::None => Box::new(buffered),
-        Compression::Gzip => Box::new(decoded(Box::new(flate2::bufread::MultiGzDecoder::new(
-            buffered,
-        )))),
-        Compression::Zstd => Box::new(decoded(Box::new(zstd::stream::read::Decoder::with_buffer(
-            buffered,
-        )?))),
-        Compression::Bzip2 => Box::new(decoded(Box::new(bzip2::bufread::MultiBzDecoder::new(
-            buffered,
-        )))),
+        Compression::Gzip => Box::new(BufReader::with_capacity(
+            MIN_BUFFER,
+            flate2::bufread::MultiGzDecoder::new(buffered),
+        )),
+        Compression::Zstd => Box::new(BufReader::with_capacity(
+            MIN_BUFFER,
+            zstd::stream::read::Decoder::with_buffer(buffered)?,
+        )),
+        Compression::Bzip2 => Box::new(BufReader::with_capacity(
+            MIN_BUFFER,
+            bzip2::bufread::MultiBzDecoder::new(buffered),
+        )),
     };
     Ok((stream, compression, count))
 }
@@ -312,7 +320,7 @@ impl<R: BufRead> Chunker<R> {
 
 /// The first `n` non-blank, stripped lines among the first `max_bytes` of `input` (for detection).
 pub fn sample(input: Input, n: usize, max_bytes: usize) -> io::Result<Vec<String>> {
-    let (stream, _, _) = open(input)?;
+    let (stream, _, _) = open(input, MIN_BUFFER)?;
     let mut head = Vec::new();
     stream.take(max_bytes as u64).read_to_end(&mut head)?;
     let text = String::from_utf8_lossy(&head);
