@@ -12,20 +12,13 @@ import typer
 
 from logframe.cli.histogram import MAX_ROWS, choose_every, render, wide
 from logframe.cli.options import AsJson, Files, From, LogFormat, ShowProgress, Since, StorageOptions, To, Where, fail
-from logframe.cli.reading import checked_exactly, newest, opened, require_field, time_option
-from logframe.cli.reading import window as time_window
+from logframe.cli.reading import checked_exactly, newest, opened, require_field, selected, time_option
 from logframe.cli.tables import frame_text
 from logframe.errors import LogframeError
-from logframe.frame import LogFrame
 from logframe.timestamps import is_time_of_day, iso_z, to_timedelta
 
 TERMINAL_WIDTH = 100
 """Columns assumed when standard output is not a terminal (a pipe, a file) and COLUMNS is not set."""
-
-
-def _selected(logs: LogFrame, where: str | None, since: str | None, start: str | None, end: str | None) -> LogFrame:
-    selected = time_window(logs, since, start, end)
-    return selected.where(where) if where else selected
 
 
 def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -61,11 +54,11 @@ def hist(
     """Records per time bucket as bars in the terminal, one row a bucket (stacked by --by, with counts)."""
     with opened(files, log_format, progress, storage_option) as read:
         try:
-            selected = _selected(read.logs, where, since, start, end)
+            records = selected(read.logs, where, since, start, end)
             why = ""
             if every == "auto":
                 span = (
-                    selected.lazy()
+                    records.lazy()
                     .select((pl.col("timestamp").max() - pl.col("timestamp").min()).alias("span"))
                     .collect(engine="streaming")
                     .item()
@@ -77,7 +70,7 @@ def hist(
                 why = f" (auto: the shortest step that shows {_duration(span)} in at most {MAX_ROWS} rows)"
             step = to_timedelta(every, "--every")
             with checked_exactly():
-                counts = selected.counts(every, by=by)
+                counts = records.counts(every, by=by)
             if by is not None and counts[by].null_count() == counts.height:
                 require_field(read.logs, by)
         except LogframeError as error:
@@ -120,7 +113,7 @@ def patterns(
     """Message templates (variables masked as <*>) with counts, errors and when each was first and last seen."""
     with opened(files, log_format, progress, storage_option) as read:
         try:
-            found = _selected(read.logs, where, since, start, end).patterns()
+            found = selected(read.logs, where, since, start, end).patterns()
         except LogframeError as error:
             fail(str(error))
     shown = found.head(top).select(
@@ -159,9 +152,9 @@ def top(
     """The most frequent values of a column or key-value field (records without it left out)."""
     with opened(files, log_format, progress, storage_option) as read:
         try:
-            selected = _selected(read.logs, where, since, start, end)
+            records = selected(read.logs, where, since, start, end)
             with checked_exactly():
-                values = selected.top(name, n=n)
+                values = records.top(name, n=n)
             if values.is_empty():
                 require_field(read.logs, name)
         except LogframeError as error:
@@ -205,11 +198,11 @@ def compare(
     """What changed at --at: templates and field values ranked by the share of the error increase they explain."""
     with opened(files, log_format, progress, storage_option) as read:
         try:
-            selected = _selected(read.logs, where, since, start, end)
+            records = selected(read.logs, where, since, start, end)
             when = time_option(at, "--at", newest(read.logs) if is_time_of_day(at) else None)
             dimensions = [d.strip() for d in by.split(",") if d.strip()] if by else None
             with checked_exactly():
-                ranked = selected.compare(at=when, window=span, by=dimensions)
+                ranked = records.compare(at=when, window=span, by=dimensions)
             for dimension in dimensions or []:
                 values = ranked.filter(pl.col("dimension") == dimension)["value"]
                 if dimension != "template" and values.null_count() == values.len():

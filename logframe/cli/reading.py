@@ -161,6 +161,19 @@ def window(logs: LogFrame, since: str | None, start: str | None, end: str | None
     return logs.filter(**keywords) if keywords else logs
 
 
+def selected(logs: LogFrame, where: str | None, since: str | None, start: str | None, end: str | None) -> LogFrame:
+    """The records of the time window (:func:`window`) that match ``--where`` (if given).
+
+    Examples
+    --------
+    >>> import logframe
+    >>> selected(logframe.scan("sample_logs.txt"), "level='ERROR'", None, "16:40", None).height
+    45
+    """
+    records = window(logs, since, start, end)
+    return records.where(where) if where else records
+
+
 def newest(logs: LogFrame) -> dt.datetime | None:
     """The time of the newest record (one quick pass), or None if no record has one.
 

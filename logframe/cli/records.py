@@ -25,7 +25,7 @@ from logframe.cli.options import (
     Where,
     fail,
 )
-from logframe.cli.reading import Input, bounds, newest, opened, require_field, window
+from logframe.cli.reading import Input, bounds, newest, opened, require_field, selected, window
 from logframe.cli.tables import frame_text, print_counts
 from logframe.errors import LogframeError, QueryError
 from logframe.frame import LogFrame
@@ -55,8 +55,7 @@ def stats(
 ) -> None:
     """Count records by level and container, and give the UTC time range."""
     with opened(files, log_format, progress, storage_option) as read:
-        selected = window(read.logs, since, start, end)
-        result = (selected.where(where) if where else selected).stats()
+        result = selected(read.logs, where, since, start, end).stats()
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
@@ -215,9 +214,8 @@ def query(
         return
     with opened(files, log_format, progress, storage_option) as read:
         try:
-            selected = window(read.logs, since, start, end)
-            selected = selected.where(where) if where else selected
-            lf = selected.lazy()
+            records = selected(read.logs, where, since, start, end)
+            lf = records.lazy()
             if sort is not None:
                 keys, descending, fields = sort_keys(sort)
                 for name in fields:
@@ -228,7 +226,7 @@ def query(
             if limit is not None:
                 lf = lf.head(limit)
             if output_format is Output.table:
-                _print_table(lf, selected, limit or TABLE_ROWS, out)
+                _print_table(lf, records, limit or TABLE_ROWS, out)
             elif output_format is Output.parquet:
                 LogFrame.from_polars(lf).to_parquet(out)  # type: ignore[arg-type]  # checked above
                 typer.echo(f"wrote {out}", err=True)
