@@ -254,6 +254,8 @@ class Cached:
     """The report of the scan that wrote the entry."""
     derived: Mapping[str, str]
     """Columns derived from the records when the entry was written: name -> the expression's text."""
+    span: tuple[dt.datetime, dt.datetime] | None = None
+    """The first and last timestamp of the records (None if none has one), known without reading them."""
 
     def names(self) -> list[str]:
         """The names of the cached sources."""
@@ -305,7 +307,10 @@ def read_entry(path: Path, remove_damaged: bool = False) -> Cached | None:
     try:
         metadata = pl.read_parquet_metadata(path)
         stored = Report.from_dict(json.loads(metadata[REPORT_KEY]))
-        derived = dict(json.loads(metadata[CACHE_KEY])["derived"])
+        described = json.loads(metadata[CACHE_KEY])
+        derived = dict(described["derived"])
+        times: list[str] | None = described.get("span")  # absent from entries written before it was kept
+        span = None if times is None else (dt.datetime.fromisoformat(times[0]), dt.datetime.fromisoformat(times[1]))
     except FileNotFoundError:
         return None
     except Exception:  # damaged (truncated, written by something else): not an entry
@@ -313,7 +318,7 @@ def read_entry(path: Path, remove_damaged: bool = False) -> Cached | None:
             with contextlib.suppress(OSError):
                 path.unlink()
         return None
-    return Cached(path, stored, derived)
+    return Cached(path, stored, derived, span)
 
 
 def lookup(scan: Scan, where: Path | None = None) -> Cached | None:
@@ -491,9 +496,12 @@ def write(scan: Scan, target: Path, name: str = "", derived: Mapping[str, pl.Exp
         derived = dict(derived or {})
         runs, report = _runs(scan, parts, derived)
         described = {column: str(expr) for column, expr in derived.items()}
+        firsts = [r.first for r in runs if r.first is not None]
+        lasts = [r.last for r in runs if r.last is not None]
+        span = [min(firsts).isoformat(), max(lasts).isoformat()] if firsts and lasts else None
         metadata = {
             REPORT_KEY: json.dumps(report.as_dict(), ensure_ascii=False),
-            CACHE_KEY: json.dumps({"format": CACHE_FORMAT, "key": name, "derived": described}),
+            CACHE_KEY: json.dumps({"format": CACHE_FORMAT, "key": name, "derived": described, "span": span}),
         }
         schema = pl.Schema({**SCHEMA, **pl.LazyFrame(schema=SCHEMA).with_columns(**derived).collect_schema()})
         written = parts / ("records" + SUFFIX)

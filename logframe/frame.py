@@ -541,7 +541,7 @@ class LogFrame:
         [('company-b', 30), ('company_a', 13), (None, 2)]
         """
         self._warn_unknown_names(by)
-        return stats.count_by(self._lf, *by, every=every)
+        return stats.count_by(self._lf, *by, every=None if every is None else self.resolve_every(every))
 
     def error_rate(self, every: str = "auto", by: str | list[str] | None = None) -> pl.DataFrame:
         """Error rate per time bucket (optionally per group) with a 95% Wilson interval; see :func:`stats.error_rate`.
@@ -556,7 +556,7 @@ class LogFrame:
         ['bucket', 'container', 'total', 'errors', 'rate', 'rate_low', 'rate_high']
         """
         self._warn_unknown_names(by)
-        return stats.error_rate(self._lf, every, by)
+        return stats.error_rate(self._lf, self.resolve_every(every), by)
 
     def counts(self, every: str = "auto", by: str | list[str] | None = "level") -> pl.DataFrame:
         """Records per time bucket and group, zero-filled; see :func:`stats.counts` (``every`` as for ``error_rate``).
@@ -568,7 +568,26 @@ class LogFrame:
         [(datetime.datetime(2025, 10, 7, 16, 0, tzinfo=zoneinfo.ZoneInfo(key='UTC')), 134)]
         """
         self._warn_unknown_names(by)
-        return stats.counts(self._lf, every, by)
+        return stats.counts(self._lf, self.resolve_every(every), by)
+
+    def resolve_every(self, every: str = "auto") -> str:
+        """The bucket ``every`` stands for: itself, checked, or for ``"auto"`` the one the time charts pick.
+
+        ``"auto"`` gives about 60-150 buckets over the records' time span (:func:`stats.auto_every`).
+        The span costs one pass over the timestamps, except on a frame read unfiltered from the
+        cache, whose entry stored it when it was written.
+
+        Examples
+        --------
+        >>> import logframe
+        >>> logs = logframe.scan("sample_logs.txt")
+        >>> logs.resolve_every(), logs.filter(container="frontend").resolve_every(), logs.resolve_every("5m")
+        ('30s', '30s', '5m')
+        """
+        if not self._steps and isinstance(self._origin, Cached) and stats.check_every(every, auto=True) == stats.AUTO:
+            span = self._origin.span
+            return stats.auto_every(None if span is None else span[1] - span[0])
+        return stats.resolve_every(self._lf, every)
 
     def patterns(self) -> pl.DataFrame:
         """Message templates with counts, first/last seen, counts by level and an example; see :mod:`logframe.patterns`.

@@ -226,12 +226,24 @@ def _draw_rate(
 
 
 def _stacked(ax: Axes, bounds: list[float], series: list[tuple[str, list[int], str]]) -> None:
-    """Counts stacked per bucket as filled steps over [start, end), first series at the bottom."""
+    """Counts stacked per bucket as filled steps over [start, end), first series at the bottom.
+
+    Each series is a ``StepPatch`` added as an artist, and the data limits are set once from the
+    corners of the stack: ``ax.stairs`` finds them by walking every segment of every patch's path in
+    Python, which took 0.11 s of a levels chart's 0.18 s (five levels over 120 buckets).
+    """
+    from matplotlib.patches import StepPatch
+
     base = [0] * (len(bounds) - 1)
     for label, values, colour in series:
         top = [b + v for b, v in zip(base, values, strict=True)]
-        ax.stairs(top, bounds, baseline=base, fill=True, color=colour, label=label, linewidth=0)
+        # The stub says a float; the patch (as ax.stairs) takes one baseline per step.
+        steps = StepPatch(top, bounds, baseline=base, fill=True, color=colour, label=label, linewidth=0)  # type: ignore[arg-type]
+        ax.add_artist(steps)
         base = top
+    if series and len(bounds) > 1:
+        ax.update_datalim([(bounds[0], 0), (bounds[-1], max(base, default=0))])
+        ax.autoscale_view()
 
 
 def _draw_error_counts(ax: Axes, rates: pl.DataFrame, every: str, by: str | None, top: int) -> list[float]:
@@ -274,7 +286,7 @@ class PlotNamespace:
         self._frame = frame
 
     def _every(self, every: str) -> str:
-        return stats.resolve_every(self._frame.lazy(), every)
+        return self._frame.resolve_every(every)
 
     def error_rate(
         self,

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import logframe
-from logframe import cache
+from logframe import cache, stats
 from logframe.cli import app
-from logframe.errors import FormatError, SourceError
+from logframe.errors import FormatError, QueryError, SourceError
 from logframe.scan import Scan
 from logframe.sources import BytesSource, expand
 from logframe.sources.files import spool_stdin
@@ -300,6 +300,29 @@ def test_runs_and_slices_merge_into_time_order(
     written = pl.read_parquet(target)
     assert written.equals(expected.cast(written.schema))  # type: ignore[arg-type]
     assert report.records == sum(len(f) for f in files)
+    entry = cache.read_entry(target)
+    assert entry is not None
+    times = written["timestamp"].drop_nulls()
+    assert entry.span == ((times.min(), times.max()) if len(times) else None)
+
+
+def test_auto_buckets_of_an_unfiltered_cached_frame_come_from_the_stored_span(
+    write: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write([*lines(50), record("INFO:app:no time", None)])
+    fresh = logframe.scan(path, cache=False)
+    expected = stats.resolve_every(fresh.lazy(), "auto"), fresh.filter(level="ERROR").resolve_every()
+    rates = fresh.error_rate()
+    fresh.cache()
+    hit = logframe.scan(path)
+    filtered = hit.filter(level="ERROR")
+    assert filtered.resolve_every() == expected[1]  # a filtered frame reads its own span
+    monkeypatch.setattr(stats, "time_span", lambda lf: pytest.fail("the span was read from the records"))
+    assert hit.resolve_every() == expected[0]
+    assert hit.error_rate().equals(rates)
+    assert hit.resolve_every("5m") == "5m"
+    with pytest.raises(QueryError, match="every"):
+        hit.resolve_every("five minutes")
 
 
 def test_convert_writes_the_cache_format_to_a_folder(write: Writer, tmp_path: Path) -> None:
