@@ -60,14 +60,14 @@ import shutil
 import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 from polars.io.plugins import register_io_source
 
-from logframe import _native
+from logframe import _native, rollup
 from logframe.errors import FormatError, SourceError
 from logframe.parquet import scan_parquet
 from logframe.scan import Pass, Report, Scan
@@ -100,6 +100,9 @@ REPORT_KEY = "logframe.report"
 
 CACHE_KEY = "logframe.cache"
 """Parquet key-value metadata holding the cache format and the entry's key."""
+
+ROLLUP_KEY = "logframe.rollup"
+"""Parquet key-value metadata holding the records' counts per bucket, level and container (:mod:`logframe.rollup`)."""
 
 SUFFIX = ".parquet"
 UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1 << 10, "m": 1000**2, "mb": 1000**2, "mib": 1 << 20}
@@ -256,6 +259,8 @@ class Cached:
     """Columns derived from the records when the entry was written: name -> the expression's text."""
     span: tuple[dt.datetime, dt.datetime] | None = None
     """The first and last timestamp of the records (None if none has one), known without reading them."""
+    rollup: tuple[str, str] | None = field(default=None, repr=False)
+    """The bucket of the records' counts kept in the entry and those counts, encoded (see :mod:`logframe.rollup`)."""
 
     def names(self) -> list[str]:
         """The names of the cached sources."""
@@ -278,6 +283,17 @@ class Cached:
     def preview(self, max_bytes: int) -> pl.LazyFrame:
         """All records: Parquet reads only the row groups a preview's head needs."""
         return self.lazy()
+
+    def counts(self, every: str, by: Sequence[str]) -> pl.LazyFrame | None:
+        """The entry's counts per bucket, level and container if they answer a count per ``every`` by ``by``.
+
+        Rows stand for :data:`logframe.rollup.WEIGHT` records each (``timestamp`` is their bucket's
+        start); None if the entry has no rollup or the query needs the records (see
+        :func:`logframe.rollup.serves`).
+        """
+        if self.rollup is None or not rollup.serves(self.rollup[0], every, by):
+            return None
+        return rollup.decode(self.rollup[1]).lazy()
 
     def report(self) -> Report:
         """The report of the scan the entry was written from (its lines, skips and examples)."""
@@ -311,6 +327,8 @@ def read_entry(path: Path, remove_damaged: bool = False) -> Cached | None:
         derived = dict(described["derived"])
         times: list[str] | None = described.get("span")  # absent from entries written before it was kept
         span = None if times is None else (dt.datetime.fromisoformat(times[0]), dt.datetime.fromisoformat(times[1]))
+        every: str | None = described.get("rollup")
+        counts = None if every is None or ROLLUP_KEY not in metadata else (every, metadata[ROLLUP_KEY])
     except FileNotFoundError:
         return None
     except Exception:  # damaged (truncated, written by something else): not an entry
@@ -318,7 +336,7 @@ def read_entry(path: Path, remove_damaged: bool = False) -> Cached | None:
             with contextlib.suppress(OSError):
                 path.unlink()
         return None
-    return Cached(path, stored, derived, span)
+    return Cached(path, stored, derived, span, counts)
 
 
 def lookup(scan: Scan, where: Path | None = None) -> Cached | None:
@@ -499,10 +517,14 @@ def write(scan: Scan, target: Path, name: str = "", derived: Mapping[str, pl.Exp
         firsts = [r.first for r in runs if r.first is not None]
         lasts = [r.last for r in runs if r.last is not None]
         span = [min(firsts).isoformat(), max(lasts).isoformat()] if firsts and lasts else None
+        counts = rollup.build(pl.scan_parquet([str(r.path) for r in runs]), max(lasts) - min(firsts)) if span else None
+        about = {"format": CACHE_FORMAT, "key": name, "derived": described, "span": span}
         metadata = {
             REPORT_KEY: json.dumps(report.as_dict(), ensure_ascii=False),
-            CACHE_KEY: json.dumps({"format": CACHE_FORMAT, "key": name, "derived": described, "span": span}),
+            CACHE_KEY: json.dumps(about | {"rollup": counts[0] if counts else None}),
         }
+        if counts is not None:
+            metadata[ROLLUP_KEY] = rollup.encode(counts[1])
         schema = pl.Schema({**SCHEMA, **pl.LazyFrame(schema=SCHEMA).with_columns(**derived).collect_schema()})
         written = parts / ("records" + SUFFIX)
         _merged(runs, schema).sink_parquet(written, compression="zstd", row_group_size=ROW_GROUP, metadata=metadata)

@@ -258,7 +258,14 @@ def _bucketed(
     return _zero_filled(agg, every, names, list(aggs)), names
 
 
-def error_rate(lf: pl.LazyFrame, every: str = AUTO, by: str | list[str] | None = None) -> pl.DataFrame:
+def _records(weight: str | None) -> pl.Expr:
+    """How many records the rows stand for: one each, or the sum of a ``weight`` column (a rollup's counts)."""
+    return pl.len() if weight is None else pl.col(weight).sum()
+
+
+def error_rate(
+    lf: pl.LazyFrame, every: str = AUTO, by: str | list[str] | None = None, weight: str | None = None
+) -> pl.DataFrame:
     """Errors (ERROR + CRITICAL) over all records per time bucket, with a 95% Wilson interval.
 
     ``every`` is a duration (``"5m"``) or ``"auto"``: a bucket from :data:`NICE_EVERY` giving about
@@ -266,7 +273,8 @@ def error_rate(lf: pl.LazyFrame, every: str = AUTO, by: str | list[str] | None =
     Columns: ``bucket`` (UTC start), the ``by`` keys, ``total``, ``errors``, ``rate``, ``rate_low``,
     ``rate_high``. Buckets between the first and last record with no records appear with zero
     counts, ``rate`` 0 and the uninformative interval [0, 1]. Records without a timestamp cannot
-    be placed in a bucket and are left out. One streaming pass.
+    be placed in a bucket and are left out. One streaming pass. With ``weight``, each row stands for
+    that column's number of records (counts per bucket, as :mod:`logframe.rollup` keeps).
 
     Examples
     --------
@@ -275,9 +283,9 @@ def error_rate(lf: pl.LazyFrame, every: str = AUTO, by: str | list[str] | None =
     >>> rates.select(pl.col("bucket").dt.strftime("%H:%M"), "total", "errors").rows()[-2:]
     [('16:40', 59, 49), ('16:50', 10, 0)]
     """
-    counts, names = _bucketed(
-        lf, every, by, total=pl.len().cast(pl.UInt32), errors=pl.col("level").is_in(ERROR_LEVELS).sum().cast(pl.UInt32)
-    )
+    failed = pl.col("level").is_in(ERROR_LEVELS)
+    errors = failed.sum() if weight is None else pl.col(weight).filter(failed).sum()
+    counts, names = _bucketed(lf, every, by, total=_records(weight).cast(pl.UInt32), errors=errors.cast(pl.UInt32))
     if counts.is_empty():
         rates = dict.fromkeys(["rate", "rate_low", "rate_high"], pl.Float64)
         keys = dict.fromkeys(names, pl.String)
@@ -310,10 +318,12 @@ def wilson(total: str = "total", errors: str = "errors") -> dict[str, pl.Expr]:
     }
 
 
-def counts(lf: pl.LazyFrame, every: str = AUTO, by: str | list[str] | None = "level") -> pl.DataFrame:
+def counts(
+    lf: pl.LazyFrame, every: str = AUTO, by: str | list[str] | None = "level", weight: str | None = None
+) -> pl.DataFrame:
     """Records per time bucket and group, with empty buckets inside the range as zero (no gaps).
 
-    ``every`` is a duration or ``"auto"``, as for :func:`error_rate`.
+    ``every`` is a duration or ``"auto"``, and ``weight`` a column of record counts, as for :func:`error_rate`.
 
     Examples
     --------
@@ -322,5 +332,5 @@ def counts(lf: pl.LazyFrame, every: str = AUTO, by: str | list[str] | None = "le
     >>> counts.filter(level="CRITICAL").select(pl.col("bucket").dt.strftime("%H:%M"), "count").rows()
     [('16:00', 0), ('16:30', 4)]
     """
-    result, names = _bucketed(lf, every, by, count=pl.len().cast(pl.UInt32))
+    result, names = _bucketed(lf, every, by, count=_records(weight).cast(pl.UInt32))
     return result.select("bucket", *names, "count")
