@@ -16,6 +16,11 @@ pub struct Allowed {
 }
 
 impl Allowed {
+    /// Whether the check reads the value at all (a set of values is given).
+    pub fn reads(&self) -> bool {
+        self.values.is_some()
+    }
+
     fn admits(&self, value: Option<&str>) -> bool {
         match (&self.values, value) {
             (None, _) => true,

@@ -13,13 +13,19 @@
 //! duplicate keys wins (as Polars did). A line that is not a JSON object is skipped by
 //! [`skip_reason`].
 
-use crate::json::{skip_reason, Fail, Key, Scanner, Value, MAX_DEPTH};
-use crate::record::{Decoded, Raw};
+use crate::json::{skip_reason, Fail, Key, Kind, Scanner, Value, MAX_DEPTH};
+use crate::record::{Decoded, Raw, Want};
 
 /// Decode one line: its time, stream, log and Kubernetes metadata.
 pub fn decode(line: &str) -> Decoded<'_> {
+    decode_for(line, &Want::ALL)
+}
+
+/// [`decode`], turning into text only the values a pass reads (`want`): the others are `None`.
+/// The line is validated and accounted for all the same.
+pub fn decode_for<'a>(line: &'a str, want: &Want) -> Decoded<'a> {
     match scan(line, true) {
-        Ok(found) => Ok(found.into_raw()),
+        Ok(found) => Ok(found.into_raw_for(want)),
         Err(_) => Err(skip_reason(line)),
     }
 }
@@ -38,18 +44,46 @@ pub(crate) struct Found<'a> {
 impl<'a> Found<'a> {
     /// The record: each value as text (see [`Value::text`]).
     pub fn into_raw(self) -> Raw<'a> {
+        self.into_raw_for(&Want::ALL)
+    }
+
+    /// The record with only the values `want` reads as text (the others `None`).
+    ///
+    /// The log is also made text when it may be a JSON object, which [`crate::embedded`] unwraps
+    /// into the time and the Kubernetes metadata. `replaced` is the same as [`Found::into_raw`]'s:
+    /// a value left out that has escapes is unescaped all the same (rarely), to learn whether a
+    /// lone surrogate was replaced.
+    pub fn into_raw_for(self, want: &Want) -> Raw<'a> {
         let mut replaced = false;
-        let mut text = |value: Option<Value<'a>>| value.and_then(|v| v.text(&mut replaced));
+        let mut text = |value: Option<Value<'a>>, read: bool| match value {
+            Some(v) if read => v.text(&mut replaced),
+            Some(v) if v.escaped => {
+                let _ = v.text(&mut replaced);
+                None
+            }
+            _ => None,
+        };
+        let log = want.parses_message() || self.log.is_some_and(|v| may_be_object(&v));
         Raw {
-            time: text(self.time),
-            stream: text(self.stream),
-            log: text(self.log),
-            namespace: text(self.namespace),
-            pod: text(self.pod),
-            container: text(self.container),
+            time: text(self.time, want.timestamp),
+            stream: text(self.stream, want.stream),
+            log: text(self.log, log),
+            namespace: text(self.namespace, want.namespace),
+            pod: text(self.pod, want.pod),
+            container: text(self.container, want.container),
             replaced,
             ..Raw::default()
         }
+    }
+}
+
+/// Whether the text of `value` may start with `{` (an object, or a string starting with `{` or an
+/// escape), so that [`crate::embedded::unwrap`] may read it.
+fn may_be_object(value: &Value<'_>) -> bool {
+    match value.kind {
+        Kind::Object => true,
+        Kind::String => matches!(value.text.as_bytes().first(), Some(b'{' | b'\\')),
+        _ => false,
     }
 }
 
@@ -363,6 +397,48 @@ mod tests {
         #[test]
         fn never_panics_on_jsonish_lines(text in r#"\{("(log|time|kubernetes|pod_name|a)"|[\[\]{}:, "\\u0-9a-fnrtel.+\-]){0,30}\}?"#) {
             let _ = decode(&text);
+        }
+
+        /// The values a pass reads are those of the whole record, and surrogates are counted the same.
+        #[test]
+        fn a_narrow_decode_gives_what_the_whole_decode_gives(
+            values in proptest::collection::vec(r#""([a-z{} ]|\\u[0-9a-d][0-9a-f]{3}|\\u007b|\\n){0,6}"|null|7|\{"a":\[1, "\\ud800"\]\}"#, 6),
+            reads in proptest::collection::vec(any::<bool>(), 9),
+        ) {
+            let line = format!(
+                r#"{{"time": {}, "stream": {}, "log": {}, "kubernetes": {{"namespace_name": {}, "pod_name": {}, "container_name": {}}}}}"#,
+                values[0], values[1], values[2], values[3], values[4], values[5]
+            );
+            let want = Want {
+                timestamp: reads[0],
+                level: reads[1],
+                component: reads[2],
+                message: reads[3],
+                namespace: reads[4],
+                pod: reads[5],
+                container: reads[6],
+                stream: reads[7],
+                fields: reads[8],
+            };
+            let whole = decode(&line).expect("a record");
+            let narrow = decode_for(&line, &want).expect("a record");
+            fn read<'a>(wanted: bool, value: &Option<Cow<'a, str>>) -> Option<Cow<'a, str>> {
+                if wanted { value.clone() } else { None }
+            }
+            prop_assert_eq!(&narrow.time, &read(want.timestamp, &whole.time));
+            prop_assert_eq!(&narrow.stream, &read(want.stream, &whole.stream));
+            prop_assert_eq!(&narrow.namespace, &read(want.namespace, &whole.namespace));
+            prop_assert_eq!(&narrow.pod, &read(want.pod, &whole.pod));
+            prop_assert_eq!(&narrow.container, &read(want.container, &whole.container));
+            // The log is read for the message, or to unwrap an object: then it must be there (it
+            // may be there besides, when it only might be an object).
+            let object = whole.log.as_deref().is_some_and(|l| l.starts_with('{'));
+            if want.parses_message() || object {
+                prop_assert_eq!(&narrow.log, &whole.log);
+            } else {
+                prop_assert!(narrow.log.is_none() || narrow.log == whole.log);
+            }
+            prop_assert_eq!(narrow.replaced, whole.replaced);
         }
 
         #[test]
