@@ -446,6 +446,30 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Consumes `literal` if the text goes on with it; whether it did. With the quotes of a key a
+    /// format reads (`"time"`), the key is that name (no escape to undo) and is taken without
+    /// scanning it as a string.
+    #[inline(always)]
+    pub fn eat_literal(&mut self, literal: &[u8]) -> bool {
+        if self.bytes.get(self.pos..self.pos + literal.len()) == Some(literal) {
+            self.pos += literal.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The scanner's position: how many bytes of the text it has scanned.
+    pub fn offset(&self) -> usize {
+        self.pos
+    }
+
+    /// The byte `offset` bytes after the scanner's position.
+    #[inline]
+    pub fn peek_at(&self, offset: usize) -> Option<u8> {
+        self.bytes.get(self.pos + offset).copied()
+    }
+
     /// Consumes `byte` if it is next; whether it was.
     #[inline]
     pub fn eat(&mut self, byte: u8) -> bool {

@@ -88,13 +88,79 @@ fn may_be_object(value: &Value<'_>) -> bool {
 }
 
 /// The top-level keys read.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Top {
     Time,
     Stream,
     Log,
     Kubernetes,
     Other,
+}
+
+/// The keys read, quotes included, for [`Scanner::eat_literal`].
+const TIME: &[u8] = b"\"time\"";
+const STREAM: &[u8] = b"\"stream\"";
+const LOG: &[u8] = b"\"log\"";
+const KUBERNETES: &[u8] = b"\"kubernetes\"";
+const NAMESPACE_NAME: &[u8] = b"\"namespace_name\"";
+const POD_NAME: &[u8] = b"\"pod_name\"";
+const CONTAINER_NAME: &[u8] = b"\"container_name\"";
+
+/// The top-level key at the scanner's position, which ends after it.
+///
+/// The keys read are almost always written plainly: one is taken by comparing it whole (after a
+/// look at its first letter), any other key by the general [`Scanner::key`] and [`top`].
+#[inline(always)]
+fn top_key(scanner: &mut Scanner<'_>, kubernetes: bool) -> Result<Top, Fail> {
+    let known = match scanner.peek_at(1) {
+        Some(b't') if scanner.eat_literal(TIME) => Some(Top::Time),
+        Some(b's') if scanner.eat_literal(STREAM) => Some(Top::Stream),
+        Some(b'l') if scanner.eat_literal(LOG) => Some(Top::Log),
+        Some(b'k') if kubernetes && scanner.eat_literal(KUBERNETES) => Some(Top::Kubernetes),
+        _ => None,
+    };
+    match known {
+        Some(top) => Ok(top),
+        None => Ok(top(&scanner.key()?, kubernetes)),
+    }
+}
+
+/// Which member of the `kubernetes` object a key names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Namespace,
+    Pod,
+    Container,
+    Other,
+}
+
+fn place(key: &Key<'_>) -> Place {
+    let name = |key: &str| match key {
+        "namespace_name" => Place::Namespace,
+        "pod_name" => Place::Pod,
+        "container_name" => Place::Container,
+        _ => Place::Other,
+    };
+    if key.escaped {
+        name(&key.name(&mut false))
+    } else {
+        name(key.text)
+    }
+}
+
+/// A key of the `kubernetes` object, as [`top_key`] takes a top-level one.
+#[inline(always)]
+fn place_key(scanner: &mut Scanner<'_>) -> Result<Place, Fail> {
+    let known = match scanner.peek_at(1) {
+        Some(b'n') if scanner.eat_literal(NAMESPACE_NAME) => Some(Place::Namespace),
+        Some(b'p') if scanner.eat_literal(POD_NAME) => Some(Place::Pod),
+        Some(b'c') if scanner.eat_literal(CONTAINER_NAME) => Some(Place::Container),
+        _ => None,
+    };
+    match known {
+        Some(place) => Ok(place),
+        None => Ok(place(&scanner.key()?)),
+    }
 }
 
 fn top(key: &Key<'_>, kubernetes: bool) -> Top {
@@ -122,9 +188,9 @@ pub(crate) fn scan(line: &str, kubernetes: bool) -> Result<Found<'_>, Fail> {
     scanner.expect(b'{')?;
     if scanner.open_members() {
         loop {
-            let key = scanner.key()?;
+            let top = top_key(&mut scanner, kubernetes)?;
             scanner.colon()?;
-            let slot = match top(&key, kubernetes) {
+            let slot = match top {
                 Top::Time => &mut found.time,
                 Top::Stream => &mut found.stream,
                 Top::Log => &mut found.log,
@@ -168,24 +234,13 @@ fn scan_kubernetes<'a>(scanner: &mut Scanner<'a>, found: &mut Found<'a>) -> Resu
         return Ok(());
     }
     loop {
-        let key = scanner.key()?;
+        let place = place_key(scanner)?;
         scanner.colon()?;
-        let name = |key: &str| match key {
-            "namespace_name" => 1,
-            "pod_name" => 2,
-            "container_name" => 3,
-            _ => 0,
-        };
-        let which = if key.escaped {
-            name(&key.name(&mut false))
-        } else {
-            name(key.text)
-        };
-        let slot = match which {
-            1 => Some(&mut found.namespace),
-            2 => Some(&mut found.pod),
-            3 => Some(&mut found.container),
-            _ => None,
+        let slot = match place {
+            Place::Namespace => Some(&mut found.namespace),
+            Place::Pod => Some(&mut found.pod),
+            Place::Container => Some(&mut found.container),
+            Place::Other => None,
         };
         match slot {
             Some(slot) => {
@@ -397,6 +452,32 @@ mod tests {
         #[test]
         fn never_panics_on_jsonish_lines(text in r#"\{("(log|time|kubernetes|pod_name|a)"|[\[\]{}:, "\\u0-9a-fnrtel.+\-]){0,30}\}?"#) {
             let _ = decode(&text);
+        }
+
+        /// A key read by comparing it whole is the key the general scan reads, and ends where it
+        /// ends; anything else (a near miss, an escape, a cut key) is left to the general scan.
+        #[test]
+        fn the_key_shortcut_gives_what_the_general_key_scan_gives(
+            key in r#""(time|stream|log|kubernetes|namespace_name|pod_name|container_name|tim|times|lo|kube|pod_nam|\u0074ime|t\u0069me|[a-z_]{0,3}|\")"?"#,
+            tail in r#"(: "x"|:|"|\|)[ a-z",:]{0,3}"#,
+            kubernetes in any::<bool>(),
+        ) {
+            let text = format!("{key}{tail}");
+            let general = |scanner: &mut Scanner<'_>| scanner.key().map(|k| (top(&k, kubernetes), place(&k)));
+            let mut expected = Scanner::new(&text);
+            let want = general(&mut expected);
+            let mut scanner = Scanner::new(&text);
+            let got = top_key(&mut scanner, kubernetes);
+            prop_assert_eq!(got, want.map(|(t, _)| t));
+            if got.is_ok() {
+                prop_assert_eq!(scanner.offset(), expected.offset());
+            }
+            let mut scanner = Scanner::new(&text);
+            let got = place_key(&mut scanner);
+            prop_assert_eq!(got, want.map(|(_, p)| p));
+            if got.is_ok() {
+                prop_assert_eq!(scanner.offset(), expected.offset());
+            }
         }
 
         /// The values a pass reads are those of the whole record, and surrogates are counted the same.
