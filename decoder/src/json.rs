@@ -449,10 +449,13 @@ impl<'a> Scanner<'a> {
     /// Consumes `literal` if the text goes on with it; whether it did. With the quotes of a key a
     /// format reads (`"time"`), the key is that name (no escape to undo) and is taken without
     /// scanning it as a string.
+    ///
+    /// An array, so that the comparison is a few word compares rather than a call to `memcmp`.
     #[inline(always)]
-    pub fn eat_literal(&mut self, literal: &[u8]) -> bool {
-        if self.bytes.get(self.pos..self.pos + literal.len()) == Some(literal) {
-            self.pos += literal.len();
+    pub fn eat_literal<const N: usize>(&mut self, literal: &[u8; N]) -> bool {
+        let next = self.bytes.get(self.pos..self.pos + N);
+        if next.and_then(|next| <&[u8; N]>::try_from(next).ok()) == Some(literal) {
+            self.pos += N;
             true
         } else {
             false

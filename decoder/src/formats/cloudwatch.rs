@@ -13,6 +13,8 @@
 //! duplicate keys wins (as Polars did). A line that is not a JSON object is skipped by
 //! [`skip_reason`].
 
+use std::borrow::Cow;
+
 use crate::json::{skip_reason, Fail, Key, Kind, Scanner, Value, MAX_DEPTH};
 use crate::record::{Decoded, Raw, Want};
 
@@ -55,25 +57,31 @@ impl<'a> Found<'a> {
     /// lone surrogate was replaced.
     pub fn into_raw_for(self, want: &Want) -> Raw<'a> {
         let mut replaced = false;
-        let mut text = |value: Option<Value<'a>>, read: bool| match value {
-            Some(v) if read => v.text(&mut replaced),
-            Some(v) if v.escaped => {
-                let _ = v.text(&mut replaced);
-                None
-            }
-            _ => None,
-        };
         let log = want.parses_message() || self.log.is_some_and(|v| may_be_object(&v));
         Raw {
-            time: text(self.time, want.timestamp),
-            stream: text(self.stream, want.stream),
-            log: text(self.log, log),
-            namespace: text(self.namespace, want.namespace),
-            pod: text(self.pod, want.pod),
-            container: text(self.container, want.container),
+            time: text_if(self.time, want.timestamp, &mut replaced),
+            stream: text_if(self.stream, want.stream, &mut replaced),
+            log: text_if(self.log, log, &mut replaced),
+            namespace: text_if(self.namespace, want.namespace, &mut replaced),
+            pod: text_if(self.pod, want.pod, &mut replaced),
+            container: text_if(self.container, want.container, &mut replaced),
             replaced,
             ..Raw::default()
         }
+    }
+}
+
+/// The text of `value` if it is `read`; else `None`, but an unread value with escapes is unescaped
+/// all the same to set `replaced` (see [`Found::into_raw_for`]).
+#[inline(always)]
+fn text_if<'a>(value: Option<Value<'a>>, read: bool, replaced: &mut bool) -> Option<Cow<'a, str>> {
+    match value {
+        Some(v) if read => v.text(replaced),
+        Some(v) if v.escaped => {
+            let _ = v.text(replaced);
+            None
+        }
+        _ => None,
     }
 }
 
@@ -98,13 +106,13 @@ enum Top {
 }
 
 /// The keys read, quotes included, for [`Scanner::eat_literal`].
-const TIME: &[u8] = b"\"time\"";
-const STREAM: &[u8] = b"\"stream\"";
-const LOG: &[u8] = b"\"log\"";
-const KUBERNETES: &[u8] = b"\"kubernetes\"";
-const NAMESPACE_NAME: &[u8] = b"\"namespace_name\"";
-const POD_NAME: &[u8] = b"\"pod_name\"";
-const CONTAINER_NAME: &[u8] = b"\"container_name\"";
+const TIME: &[u8; 6] = b"\"time\"";
+const STREAM: &[u8; 8] = b"\"stream\"";
+const LOG: &[u8; 5] = b"\"log\"";
+const KUBERNETES: &[u8; 12] = b"\"kubernetes\"";
+const NAMESPACE_NAME: &[u8; 16] = b"\"namespace_name\"";
+const POD_NAME: &[u8; 10] = b"\"pod_name\"";
+const CONTAINER_NAME: &[u8; 16] = b"\"container_name\"";
 
 /// The top-level key at the scanner's position, which ends after it.
 ///
