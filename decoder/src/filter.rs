@@ -21,6 +21,7 @@ impl Allowed {
         self.values.is_some()
     }
 
+    #[inline]
     fn admits(&self, value: Option<&str>) -> bool {
         match (&self.values, value) {
             (None, _) => true,
@@ -55,6 +56,7 @@ impl Filter {
     }
 
     /// The checks on the columns a format gives as they are (no parsing needed).
+    #[inline]
     pub fn admits_place(
         &self,
         namespace: Option<&str>,

@@ -26,8 +26,9 @@ pub fn decode(line: &str) -> Decoded<'_> {
 /// [`decode`], turning into text only the values a pass reads (`want`): the others are `None`.
 /// The line is validated and accounted for all the same.
 pub fn decode_for<'a>(line: &'a str, want: &Want) -> Decoded<'a> {
-    match scan(line, true) {
-        Ok(found) => Ok(found.into_raw_for(want)),
+    let mut found = Found::default();
+    match scan(line, true, &mut found) {
+        Ok(()) => Ok(found.raw_for(want)),
         Err(_) => Err(skip_reason(line)),
     }
 }
@@ -45,17 +46,17 @@ pub(crate) struct Found<'a> {
 
 impl<'a> Found<'a> {
     /// The record: each value as text (see [`Value::text`]).
-    pub fn into_raw(self) -> Raw<'a> {
-        self.into_raw_for(&Want::ALL)
+    pub fn raw(&self) -> Raw<'a> {
+        self.raw_for(&Want::ALL)
     }
 
     /// The record with only the values `want` reads as text (the others `None`).
     ///
     /// The log is also made text when it may be a JSON object, which [`crate::embedded`] unwraps
-    /// into the time and the Kubernetes metadata. `replaced` is the same as [`Found::into_raw`]'s:
+    /// into the time and the Kubernetes metadata. `replaced` is the same as [`Found::raw`]'s:
     /// a value left out that has escapes is unescaped all the same (rarely), to learn whether a
     /// lone surrogate was replaced.
-    pub fn into_raw_for(self, want: &Want) -> Raw<'a> {
+    pub fn raw_for(&self, want: &Want) -> Raw<'a> {
         let mut replaced = false;
         let log = want.parses_message() || self.log.is_some_and(|v| may_be_object(&v));
         Raw {
@@ -72,7 +73,7 @@ impl<'a> Found<'a> {
 }
 
 /// The text of `value` if it is `read`; else `None`, but an unread value with escapes is unescaped
-/// all the same to set `replaced` (see [`Found::into_raw_for`]).
+/// all the same to set `replaced` (see [`Found::raw_for`]).
 #[inline(always)]
 fn text_if<'a>(value: Option<Value<'a>>, read: bool, replaced: &mut bool) -> Option<Cow<'a, str>> {
     match value {
@@ -186,11 +187,11 @@ fn top(key: &Key<'_>, kubernetes: bool) -> Top {
     }
 }
 
-/// Scan a whole line (validating all of it), keeping the values of the keys read; `kubernetes`
-/// says whether the `kubernetes` object is read (CloudWatch) or skipped (Docker).
-pub(crate) fn scan(line: &str, kubernetes: bool) -> Result<Found<'_>, Fail> {
+/// Scan a whole line (validating all of it), keeping the values of the keys read in `found` (a
+/// fresh one; filled in place, as it is 144 bytes); `kubernetes` says whether the `kubernetes`
+/// object is read (CloudWatch) or skipped (Docker).
+pub(crate) fn scan<'a>(line: &'a str, kubernetes: bool, found: &mut Found<'a>) -> Result<(), Fail> {
     let mut scanner = Scanner::new(line);
-    let mut found = Found::default();
     let mut kube_seen = false;
     scanner.ws();
     scanner.expect(b'{')?;
@@ -205,7 +206,7 @@ pub(crate) fn scan(line: &str, kubernetes: bool) -> Result<Found<'_>, Fail> {
                 Top::Kubernetes if !kube_seen => {
                     kube_seen = true;
                     if scanner.eat(b'{') {
-                        scan_kubernetes(&mut scanner, &mut found)?;
+                        scan_kubernetes(&mut scanner, found)?;
                     } else {
                         scanner.skip(1, MAX_DEPTH)?;
                     }
@@ -232,8 +233,7 @@ pub(crate) fn scan(line: &str, kubernetes: bool) -> Result<Found<'_>, Fail> {
         }
     }
     scanner.ws();
-    scanner.fail_unless_end()?;
-    Ok(found)
+    scanner.fail_unless_end()
 }
 
 /// The members of the `kubernetes` object, whose `{` was just consumed.
