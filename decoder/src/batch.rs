@@ -131,7 +131,9 @@ pub struct BatchBuilder {
     rows: usize,
     timestamp: TimestampNanosecondBuilder,
     level: UInt8Builder,
-    strings: Vec<StringViewBuilder>, // (unused: level), component, message, namespace, pod, container, stream, source
+    /// (unused: level), component, message, namespace, pod, container, stream, source: an array, so
+    /// that [`BatchBuilder::push`] names each builder without an index to check.
+    strings: [StringViewBuilder; 8],
     keys: StringViewBuilder,
     values: StringViewBuilder,
     offsets: Vec<i64>,
@@ -146,7 +148,7 @@ impl BatchBuilder {
             rows: 0,
             timestamp: TimestampNanosecondBuilder::new().with_timezone("UTC"),
             level: UInt8Builder::new(),
-            strings: (0..8).map(|_| StringViewBuilder::new()).collect(),
+            strings: std::array::from_fn(|_| StringViewBuilder::new()),
             keys: StringViewBuilder::new(),
             values: StringViewBuilder::new(),
             offsets: vec![0],
@@ -172,20 +174,20 @@ impl BatchBuilder {
         if c[1] {
             self.level.append_option(row.level.map(|l| l as u8));
         }
-        let texts = [
-            None,
-            row.component,
-            row.message,
-            row.namespace,
-            row.pod,
-            row.container,
-            row.stream,
-        ];
-        for (i, text) in texts.into_iter().enumerate().skip(1) {
-            if c[i + 1] {
-                self.strings[i].append_option(text);
+        let [_, component, message, namespace, pod, container, stream, source] = &mut self.strings;
+        // One call a column rather than a loop over them: the loop was not unrolled and cost more
+        // than the appends of a narrow pass.
+        let put = |wanted: bool, builder: &mut StringViewBuilder, text: Option<&str>| {
+            if wanted {
+                builder.append_option(text);
             }
-        }
+        };
+        put(c[2], component, row.component);
+        put(c[3], message, row.message);
+        put(c[4], namespace, row.namespace);
+        put(c[5], pod, row.pod);
+        put(c[6], container, row.container);
+        put(c[7], stream, row.stream);
         if c[8] {
             for (key, value) in row.fields.iter().chain(row.more_fields) {
                 self.keys.append_value(key);
@@ -196,7 +198,7 @@ impl BatchBuilder {
                 .push(last + (row.fields.len() + row.more_fields.len()) as i64);
         }
         if c[9] {
-            self.strings[7].append_value(&self.source);
+            source.append_value(&self.source);
         }
         if c[10] {
             self.line

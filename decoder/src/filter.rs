@@ -16,6 +16,12 @@ pub struct Allowed {
 }
 
 impl Allowed {
+    /// Whether the check reads the value at all (a set of values is given).
+    pub fn reads(&self) -> bool {
+        self.values.is_some()
+    }
+
+    #[inline]
     fn admits(&self, value: Option<&str>) -> bool {
         match (&self.values, value) {
             (None, _) => true,
@@ -50,6 +56,7 @@ impl Filter {
     }
 
     /// The checks on the columns a format gives as they are (no parsing needed).
+    #[inline]
     pub fn admits_place(
         &self,
         namespace: Option<&str>,

@@ -446,6 +446,33 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Consumes `literal` if the text goes on with it; whether it did. With the quotes of a key a
+    /// format reads (`"time"`), the key is that name (no escape to undo) and is taken without
+    /// scanning it as a string.
+    ///
+    /// An array, so that the comparison is a few word compares rather than a call to `memcmp`.
+    #[inline(always)]
+    pub fn eat_literal<const N: usize>(&mut self, literal: &[u8; N]) -> bool {
+        let next = self.bytes.get(self.pos..self.pos + N);
+        if next.and_then(|next| <&[u8; N]>::try_from(next).ok()) == Some(literal) {
+            self.pos += N;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The scanner's position: how many bytes of the text it has scanned.
+    pub fn offset(&self) -> usize {
+        self.pos
+    }
+
+    /// The byte `offset` bytes after the scanner's position.
+    #[inline]
+    pub fn peek_at(&self, offset: usize) -> Option<u8> {
+        self.bytes.get(self.pos + offset).copied()
+    }
+
     /// Consumes `byte` if it is next; whether it was.
     #[inline]
     pub fn eat(&mut self, byte: u8) -> bool {

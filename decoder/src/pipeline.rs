@@ -141,6 +141,9 @@ fn read_sources(
         };
         let mut chunker =
             Chunker::new(stream, spec.format, options.chunk_size, max_line).recycle(spare.clone());
+        if compression == Compression::None {
+            chunker = chunker.read_directly(); // see `open`: the stream is the file's `BufReader`
+        }
         let mut line = 1u64;
         let mut reported = 0u64;
         let mut error = None;

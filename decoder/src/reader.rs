@@ -67,7 +67,9 @@ impl Compression {
 }
 
 /// The decompressed bytes of `input`, the compression found, and a counter of the raw bytes read.
-/// `buffer` is the size of the reads from the source (a chunk's size: one call a chunk).
+/// `buffer` is the size of the reads from the source (a chunk's size: one call a chunk). An
+/// uncompressed source is the `BufReader` itself, whose reads of a whole chunk or more skip its
+/// buffer once it is empty ([`Chunker::read_directly`]).
 pub fn open(
     input: Input,
     buffer: usize,
@@ -129,7 +131,12 @@ pub struct Chunker<R> {
     format: Format,
     chunk_size: usize,
     max_line: usize,
+    /// The bytes read and not yet handed out are `buf[..filled]`; the rest of `buf`, up to its
+    /// length, is memory already written (by an earlier chunk) that a read may overwrite.
     buf: Vec<u8>,
+    filled: usize,
+    /// Reads go straight into `buf` (see [`Chunker::read_directly`]).
+    direct: bool,
     eof: bool,
     skipping: bool,
     /// Buffers of chunks already decoded, handed back for reuse (see [`Chunker::recycle`]).
@@ -156,6 +163,8 @@ impl<R: BufRead> Chunker<R> {
             chunk_size: chunk_size.max(1),
             max_line: max_line.max(1),
             buf: Vec::new(),
+            filled: 0,
+            direct: false,
             eof: false,
             skipping: false,
             spare: None,
@@ -170,40 +179,83 @@ impl<R: BufRead> Chunker<R> {
         self
     }
 
+    /// Read straight into the chunk's buffer with [`Read::read`], for a stream whose reads of a
+    /// chunk bypass its own buffer (an uncompressed source's `BufReader`, once it has handed out the
+    /// bytes it read to see the compression): the bytes are written once, not copied out of the
+    /// stream's buffer. Without it, each chunk is copied out of the stream's buffer (decompressors).
+    pub fn read_directly(mut self) -> Self {
+        self.direct = true;
+        self
+    }
+
     /// Read about one chunk more into the buffer (dropping the rest of an over-long line first).
-    ///
-    /// The bytes are copied out of the stream's own buffer, so the chunk's memory is written once
-    /// (no zero-filling before a read).
     fn fill(&mut self) -> io::Result<()> {
-        let target = self.buf.len() + self.chunk_size;
-        if self.buf.len() > self.chunk_size {
-            self.buf.reserve(target - self.buf.len()); // a long record: grow geometrically
+        let target = self.filled + self.chunk_size;
+        let more = target.saturating_sub(self.buf.len());
+        if self.filled > self.chunk_size {
+            self.buf.reserve(more); // a long record: grow geometrically
         } else {
-            self.buf.reserve_exact(target - self.buf.len());
+            self.buf.reserve_exact(more);
         }
-        while self.buf.len() < target && !self.eof {
-            let available = match self.stream.fill_buf() {
-                Ok(available) => available,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if available.is_empty() {
-                self.eof = true;
-                break;
-            }
-            let n = available.len().min(target - self.buf.len());
-            let taken = &available[..n];
-            if self.skipping {
-                if let Some(i) = memchr::memchr(b'\n', taken) {
-                    self.skipping = false;
-                    self.buf.extend_from_slice(&taken[i + 1..]);
-                }
+        while self.filled < target && !self.eof {
+            let n = if self.direct {
+                self.read_into(target)?
             } else {
-                self.buf.extend_from_slice(taken);
+                self.copy_into(target)?
+            };
+            match n {
+                None => continue,
+                Some(0) => self.eof = true,
+                Some(n) => self.keep(n),
             }
-            self.stream.consume(n);
         }
         Ok(())
+    }
+
+    /// One read into `buf[filled..target]`: the count read (`None`: interrupted, try again).
+    ///
+    /// The part of the buffer not written before is zeroed first (safe Rust reads only into
+    /// initialised memory): once a buffer is recycled, almost all of it was.
+    fn read_into(&mut self, target: usize) -> io::Result<Option<usize>> {
+        if self.buf.len() < target {
+            self.buf.resize(target, 0);
+        }
+        match self.stream.read(&mut self.buf[self.filled..target]) {
+            Ok(n) => Ok(Some(n)),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Copy what the stream has buffered (at most up to `target`) to `buf[filled..]`: the count
+    /// copied (`None`: interrupted, try again).
+    fn copy_into(&mut self, target: usize) -> io::Result<Option<usize>> {
+        let available = match self.stream.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let n = available.len().min(target - self.filled);
+        self.buf.truncate(self.filled);
+        self.buf.extend_from_slice(&available[..n]);
+        self.stream.consume(n);
+        Ok(Some(n))
+    }
+
+    /// Keep the `n` bytes just read at `buf[filled..]`, or while skipping an over-long line, only
+    /// those after its end.
+    fn keep(&mut self, n: usize) {
+        let read = self.filled..self.filled + n;
+        if !self.skipping {
+            self.filled = read.end;
+            return;
+        }
+        if let Some(i) = memchr::memchr(b'\n', &self.buf[read.clone()]) {
+            self.skipping = false;
+            self.buf
+                .copy_within(read.start + i + 1..read.end, self.filled);
+            self.filled += n - i - 1;
+        }
     }
 
     /// Where to cut `complete` (whole lines, ending in a newline) so no record spans the cut: a
@@ -260,61 +312,67 @@ impl<R: BufRead> Chunker<R> {
     /// The next piece, or None at the end of the stream.
     pub fn next_piece(&mut self) -> io::Result<Option<Piece>> {
         loop {
-            if !self.eof && self.buf.len() < self.chunk_size {
+            if !self.eof && self.filled < self.chunk_size {
                 self.fill()?;
             }
-            if self.buf.is_empty() && self.eof {
+            if self.filled == 0 && self.eof {
                 return Ok(None);
             }
-            let last_newline = memchr::memrchr(b'\n', &self.buf);
+            let data = &self.buf[..self.filled];
+            let last_newline = memchr::memrchr(b'\n', data);
             let cut = match last_newline {
-                None if self.eof => Some(self.buf.len()),
+                None if self.eof => Some(self.filled),
                 None => {
-                    if self.buf.len() > self.max_line {
-                        self.buf.clear();
+                    if self.filled > self.max_line {
+                        self.filled = 0;
                         self.skipping = true;
                         return Ok(Some(Piece::TooLong));
                     }
                     None
                 }
-                Some(_) if self.eof => Some(self.buf.len()),
+                Some(_) if self.eof => Some(self.filled),
                 Some(i) => {
-                    let found = self.boundary(&self.buf[..=i]).filter(|&cut| cut > 0);
-                    found.or_else(|| {
-                        (self.buf.len() > self.chunk_size + MAX_RECORD).then_some(i + 1)
-                    })
+                    let found = self.boundary(&data[..=i]).filter(|&cut| cut > 0);
+                    found.or_else(|| (self.filled > self.chunk_size + MAX_RECORD).then_some(i + 1))
                 }
             };
             match cut {
-                Some(cut) => {
-                    let spare = self.spare.as_ref().and_then(|s| s.try_recv().ok());
-                    // A buffer grown by a long record is freed, not kept for the rest of the pass.
-                    let spare = spare.filter(|b| b.capacity() <= 2 * self.chunk_size);
-                    let mut rest = match spare {
-                        Some(mut spare) => {
-                            spare.clear();
-                            spare
-                        }
-                        None => Vec::new(),
-                    };
-                    rest.extend_from_slice(&self.buf[cut..]);
-                    self.buf.truncate(cut);
-                    let chunk = std::mem::replace(&mut self.buf, rest);
-                    self.consumed += chunk.len() as u64;
-                    return Ok(Some(Piece::Lines(chunk)));
-                }
+                Some(cut) => return Ok(Some(Piece::Lines(self.cut(cut)))),
                 None => {
-                    let before = self.buf.len();
+                    let before = self.filled;
                     let target = before + self.chunk_size;
-                    while self.buf.len() < target && !self.eof {
+                    while self.filled < target && !self.eof {
                         self.fill()?;
                     }
-                    if self.buf.len() == before && !self.eof {
+                    if self.filled == before && !self.eof {
                         continue;
                     }
                 }
             }
         }
+    }
+
+    /// Hand out the first `cut` bytes read as a chunk; the rest starts the next buffer (a recycled
+    /// one when there is one, whose old bytes past the rest are left for later reads to overwrite).
+    fn cut(&mut self, cut: usize) -> Vec<u8> {
+        let spare = self.spare.as_ref().and_then(|s| s.try_recv().ok());
+        // A buffer grown by a long record is freed, not kept for the rest of the pass.
+        let mut next = spare
+            .filter(|b| b.capacity() <= 2 * self.chunk_size)
+            .unwrap_or_default();
+        let rest = &self.buf[cut..self.filled];
+        match next.get_mut(..rest.len()) {
+            Some(start) => start.copy_from_slice(rest),
+            None => {
+                next.clear();
+                next.extend_from_slice(rest);
+            }
+        }
+        self.filled = rest.len();
+        let mut chunk = std::mem::replace(&mut self.buf, next);
+        chunk.truncate(cut);
+        self.consumed += chunk.len() as u64;
+        chunk
     }
 }
 
@@ -387,6 +445,58 @@ mod tests {
             out.push(piece);
         }
         assert_eq!(out, pieces(&data, Kind::Text, 300, 1000));
+    }
+
+    /// A source that hands out at most `step` bytes a read (a pipe, a socket).
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(self.step).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    proptest::proptest! {
+        /// Reading straight into recycled chunk buffers gives the pieces of copying out of the
+        /// stream's buffer: whatever the reads' sizes, the chunk size, over-long lines and the old
+        /// bytes of the recycled buffers.
+        #[test]
+        fn direct_reads_give_the_pieces_of_copied_ones(
+            lines in proptest::collection::vec("[a-z]{0,40}", 0..60),
+            chunk in 1usize..120,
+            max_line in 1usize..60,
+            step in 1usize..200,
+            capacity in 1usize..200,
+            kind in proptest::sample::select(vec![Kind::CloudWatch, Kind::Text, Kind::Docker]),
+        ) {
+            let data = lines.join("\n").into_bytes();
+            let format = Format::new(kind, &[], 2025).unwrap();
+            let source = || BufReader::with_capacity(capacity, Trickle { data: &data, step });
+            let (give, take) = crossbeam_channel::bounded(4);
+            let mut direct = Chunker::new(source(), format.clone(), chunk, max_line)
+                .recycle(take)
+                .read_directly();
+            let mut copied = Chunker::new(source(), format, chunk, max_line);
+            loop {
+                let piece = direct.next_piece().unwrap();
+                proptest::prop_assert_eq!(&piece, &copied.next_piece().unwrap());
+                match piece {
+                    Some(Piece::Lines(mut used)) => {
+                        used.extend_from_slice(b"garbage that must not show\n");
+                        let _ = give.try_send(used);
+                    }
+                    Some(Piece::TooLong) => {}
+                    None => break,
+                }
+            }
+            proptest::prop_assert_eq!(direct.consumed, copied.consumed);
+        }
     }
 
     #[test]

@@ -13,13 +13,22 @@
 //! duplicate keys wins (as Polars did). A line that is not a JSON object is skipped by
 //! [`skip_reason`].
 
-use crate::json::{skip_reason, Fail, Key, Scanner, Value, MAX_DEPTH};
-use crate::record::{Decoded, Raw};
+use std::borrow::Cow;
+
+use crate::json::{skip_reason, Fail, Key, Kind, Scanner, Value, MAX_DEPTH};
+use crate::record::{Decoded, Raw, Want};
 
 /// Decode one line: its time, stream, log and Kubernetes metadata.
 pub fn decode(line: &str) -> Decoded<'_> {
-    match scan(line, true) {
-        Ok(found) => Ok(found.into_raw()),
+    decode_for(line, &Want::ALL)
+}
+
+/// [`decode`], turning into text only the values a pass reads (`want`): the others are `None`.
+/// The line is validated and accounted for all the same.
+pub fn decode_for<'a>(line: &'a str, want: &Want) -> Decoded<'a> {
+    let mut found = Found::default();
+    match scan(line, true, &mut found) {
+        Ok(()) => Ok(found.raw_for(want)),
         Err(_) => Err(skip_reason(line)),
     }
 }
@@ -37,30 +46,130 @@ pub(crate) struct Found<'a> {
 
 impl<'a> Found<'a> {
     /// The record: each value as text (see [`Value::text`]).
-    pub fn into_raw(self) -> Raw<'a> {
+    pub fn raw(&self) -> Raw<'a> {
+        self.raw_for(&Want::ALL)
+    }
+
+    /// The record with only the values `want` reads as text (the others `None`).
+    ///
+    /// The log is also made text when it may be a JSON object, which [`crate::embedded`] unwraps
+    /// into the time and the Kubernetes metadata. `replaced` is the same as [`Found::raw`]'s:
+    /// a value left out that has escapes is unescaped all the same (rarely), to learn whether a
+    /// lone surrogate was replaced.
+    pub fn raw_for(&self, want: &Want) -> Raw<'a> {
         let mut replaced = false;
-        let mut text = |value: Option<Value<'a>>| value.and_then(|v| v.text(&mut replaced));
+        let log = want.parses_message() || self.log.is_some_and(|v| may_be_object(&v));
         Raw {
-            time: text(self.time),
-            stream: text(self.stream),
-            log: text(self.log),
-            namespace: text(self.namespace),
-            pod: text(self.pod),
-            container: text(self.container),
+            time: text_if(self.time, want.timestamp, &mut replaced),
+            stream: text_if(self.stream, want.stream, &mut replaced),
+            log: text_if(self.log, log, &mut replaced),
+            namespace: text_if(self.namespace, want.namespace, &mut replaced),
+            pod: text_if(self.pod, want.pod, &mut replaced),
+            container: text_if(self.container, want.container, &mut replaced),
             replaced,
             ..Raw::default()
         }
     }
 }
 
+/// The text of `value` if it is `read`; else `None`, but an unread value with escapes is unescaped
+/// all the same to set `replaced` (see [`Found::raw_for`]).
+#[inline(always)]
+fn text_if<'a>(value: Option<Value<'a>>, read: bool, replaced: &mut bool) -> Option<Cow<'a, str>> {
+    match value {
+        Some(v) if read => v.text(replaced),
+        Some(v) if v.escaped => {
+            let _ = v.text(replaced);
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Whether the text of `value` may start with `{` (an object, or a string starting with `{` or an
+/// escape), so that [`crate::embedded::unwrap`] may read it.
+fn may_be_object(value: &Value<'_>) -> bool {
+    match value.kind {
+        Kind::Object => true,
+        Kind::String => matches!(value.text.as_bytes().first(), Some(b'{' | b'\\')),
+        _ => false,
+    }
+}
+
 /// The top-level keys read.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Top {
     Time,
     Stream,
     Log,
     Kubernetes,
     Other,
+}
+
+/// The keys read, quotes included, for [`Scanner::eat_literal`].
+const TIME: &[u8; 6] = b"\"time\"";
+const STREAM: &[u8; 8] = b"\"stream\"";
+const LOG: &[u8; 5] = b"\"log\"";
+const KUBERNETES: &[u8; 12] = b"\"kubernetes\"";
+const NAMESPACE_NAME: &[u8; 16] = b"\"namespace_name\"";
+const POD_NAME: &[u8; 10] = b"\"pod_name\"";
+const CONTAINER_NAME: &[u8; 16] = b"\"container_name\"";
+
+/// The top-level key at the scanner's position, which ends after it.
+///
+/// The keys read are almost always written plainly: one is taken by comparing it whole (after a
+/// look at its first letter), any other key by the general [`Scanner::key`] and [`top`].
+#[inline(always)]
+fn top_key(scanner: &mut Scanner<'_>, kubernetes: bool) -> Result<Top, Fail> {
+    let known = match scanner.peek_at(1) {
+        Some(b't') if scanner.eat_literal(TIME) => Some(Top::Time),
+        Some(b's') if scanner.eat_literal(STREAM) => Some(Top::Stream),
+        Some(b'l') if scanner.eat_literal(LOG) => Some(Top::Log),
+        Some(b'k') if kubernetes && scanner.eat_literal(KUBERNETES) => Some(Top::Kubernetes),
+        _ => None,
+    };
+    match known {
+        Some(top) => Ok(top),
+        None => Ok(top(&scanner.key()?, kubernetes)),
+    }
+}
+
+/// Which member of the `kubernetes` object a key names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Namespace,
+    Pod,
+    Container,
+    Other,
+}
+
+fn place(key: &Key<'_>) -> Place {
+    let name = |key: &str| match key {
+        "namespace_name" => Place::Namespace,
+        "pod_name" => Place::Pod,
+        "container_name" => Place::Container,
+        _ => Place::Other,
+    };
+    if key.escaped {
+        name(&key.name(&mut false))
+    } else {
+        name(key.text)
+    }
+}
+
+/// A key of the `kubernetes` object, as [`top_key`] takes a top-level one.
+#[inline(always)]
+fn place_key(scanner: &mut Scanner<'_>) -> Result<Place, Fail> {
+    let known = match scanner.peek_at(1) {
+        Some(b'n') if scanner.eat_literal(NAMESPACE_NAME) => Some(Place::Namespace),
+        Some(b'p') if scanner.eat_literal(POD_NAME) => Some(Place::Pod),
+        Some(b'c') if scanner.eat_literal(CONTAINER_NAME) => Some(Place::Container),
+        _ => None,
+    };
+    match known {
+        Some(place) => Ok(place),
+        None => Ok(place(&scanner.key()?)),
+    }
 }
 
 fn top(key: &Key<'_>, kubernetes: bool) -> Top {
@@ -78,26 +187,26 @@ fn top(key: &Key<'_>, kubernetes: bool) -> Top {
     }
 }
 
-/// Scan a whole line (validating all of it), keeping the values of the keys read; `kubernetes`
-/// says whether the `kubernetes` object is read (CloudWatch) or skipped (Docker).
-pub(crate) fn scan(line: &str, kubernetes: bool) -> Result<Found<'_>, Fail> {
+/// Scan a whole line (validating all of it), keeping the values of the keys read in `found` (a
+/// fresh one; filled in place, as it is 144 bytes); `kubernetes` says whether the `kubernetes`
+/// object is read (CloudWatch) or skipped (Docker).
+pub(crate) fn scan<'a>(line: &'a str, kubernetes: bool, found: &mut Found<'a>) -> Result<(), Fail> {
     let mut scanner = Scanner::new(line);
-    let mut found = Found::default();
     let mut kube_seen = false;
     scanner.ws();
     scanner.expect(b'{')?;
     if scanner.open_members() {
         loop {
-            let key = scanner.key()?;
+            let top = top_key(&mut scanner, kubernetes)?;
             scanner.colon()?;
-            let slot = match top(&key, kubernetes) {
+            let slot = match top {
                 Top::Time => &mut found.time,
                 Top::Stream => &mut found.stream,
                 Top::Log => &mut found.log,
                 Top::Kubernetes if !kube_seen => {
                     kube_seen = true;
                     if scanner.eat(b'{') {
-                        scan_kubernetes(&mut scanner, &mut found)?;
+                        scan_kubernetes(&mut scanner, found)?;
                     } else {
                         scanner.skip(1, MAX_DEPTH)?;
                     }
@@ -124,8 +233,7 @@ pub(crate) fn scan(line: &str, kubernetes: bool) -> Result<Found<'_>, Fail> {
         }
     }
     scanner.ws();
-    scanner.fail_unless_end()?;
-    Ok(found)
+    scanner.fail_unless_end()
 }
 
 /// The members of the `kubernetes` object, whose `{` was just consumed.
@@ -134,24 +242,13 @@ fn scan_kubernetes<'a>(scanner: &mut Scanner<'a>, found: &mut Found<'a>) -> Resu
         return Ok(());
     }
     loop {
-        let key = scanner.key()?;
+        let place = place_key(scanner)?;
         scanner.colon()?;
-        let name = |key: &str| match key {
-            "namespace_name" => 1,
-            "pod_name" => 2,
-            "container_name" => 3,
-            _ => 0,
-        };
-        let which = if key.escaped {
-            name(&key.name(&mut false))
-        } else {
-            name(key.text)
-        };
-        let slot = match which {
-            1 => Some(&mut found.namespace),
-            2 => Some(&mut found.pod),
-            3 => Some(&mut found.container),
-            _ => None,
+        let slot = match place {
+            Place::Namespace => Some(&mut found.namespace),
+            Place::Pod => Some(&mut found.pod),
+            Place::Container => Some(&mut found.container),
+            Place::Other => None,
         };
         match slot {
             Some(slot) => {
@@ -363,6 +460,74 @@ mod tests {
         #[test]
         fn never_panics_on_jsonish_lines(text in r#"\{("(log|time|kubernetes|pod_name|a)"|[\[\]{}:, "\\u0-9a-fnrtel.+\-]){0,30}\}?"#) {
             let _ = decode(&text);
+        }
+
+        /// A key read by comparing it whole is the key the general scan reads, and ends where it
+        /// ends; anything else (a near miss, an escape, a cut key) is left to the general scan.
+        #[test]
+        fn the_key_shortcut_gives_what_the_general_key_scan_gives(
+            key in r#""(time|stream|log|kubernetes|namespace_name|pod_name|container_name|tim|times|lo|kube|pod_nam|\u0074ime|t\u0069me|[a-z_]{0,3}|\")"?"#,
+            tail in r#"(: "x"|:|"|\|)[ a-z",:]{0,3}"#,
+            kubernetes in any::<bool>(),
+        ) {
+            let text = format!("{key}{tail}");
+            let general = |scanner: &mut Scanner<'_>| scanner.key().map(|k| (top(&k, kubernetes), place(&k)));
+            let mut expected = Scanner::new(&text);
+            let want = general(&mut expected);
+            let mut scanner = Scanner::new(&text);
+            let got = top_key(&mut scanner, kubernetes);
+            prop_assert_eq!(got, want.map(|(t, _)| t));
+            if got.is_ok() {
+                prop_assert_eq!(scanner.offset(), expected.offset());
+            }
+            let mut scanner = Scanner::new(&text);
+            let got = place_key(&mut scanner);
+            prop_assert_eq!(got, want.map(|(_, p)| p));
+            if got.is_ok() {
+                prop_assert_eq!(scanner.offset(), expected.offset());
+            }
+        }
+
+        /// The values a pass reads are those of the whole record, and surrogates are counted the same.
+        #[test]
+        fn a_narrow_decode_gives_what_the_whole_decode_gives(
+            values in proptest::collection::vec(r#""([a-z{} ]|\\u[0-9a-d][0-9a-f]{3}|\\u007b|\\n){0,6}"|null|7|\{"a":\[1, "\\ud800"\]\}"#, 6),
+            reads in proptest::collection::vec(any::<bool>(), 9),
+        ) {
+            let line = format!(
+                r#"{{"time": {}, "stream": {}, "log": {}, "kubernetes": {{"namespace_name": {}, "pod_name": {}, "container_name": {}}}}}"#,
+                values[0], values[1], values[2], values[3], values[4], values[5]
+            );
+            let want = Want {
+                timestamp: reads[0],
+                level: reads[1],
+                component: reads[2],
+                message: reads[3],
+                namespace: reads[4],
+                pod: reads[5],
+                container: reads[6],
+                stream: reads[7],
+                fields: reads[8],
+            };
+            let whole = decode(&line).expect("a record");
+            let narrow = decode_for(&line, &want).expect("a record");
+            fn read<'a>(wanted: bool, value: &Option<Cow<'a, str>>) -> Option<Cow<'a, str>> {
+                if wanted { value.clone() } else { None }
+            }
+            prop_assert_eq!(&narrow.time, &read(want.timestamp, &whole.time));
+            prop_assert_eq!(&narrow.stream, &read(want.stream, &whole.stream));
+            prop_assert_eq!(&narrow.namespace, &read(want.namespace, &whole.namespace));
+            prop_assert_eq!(&narrow.pod, &read(want.pod, &whole.pod));
+            prop_assert_eq!(&narrow.container, &read(want.container, &whole.container));
+            // The log is read for the message, or to unwrap an object: then it must be there (it
+            // may be there besides, when it only might be an object).
+            let object = whole.log.as_deref().is_some_and(|l| l.starts_with('{'));
+            if want.parses_message() || object {
+                prop_assert_eq!(&narrow.log, &whole.log);
+            } else {
+                prop_assert!(narrow.log.is_none() || narrow.log == whole.log);
+            }
+            prop_assert_eq!(narrow.replaced, whole.replaced);
         }
 
         #[test]

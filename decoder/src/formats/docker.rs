@@ -17,12 +17,12 @@ use crate::record::Decoded;
 /// The piece is `open` when its `log` is a string not ending with `\n`. A piece that ends its record
 /// has one trailing `\n`, then one `\r`, stripped from its log.
 pub fn decode(line: &str) -> Decoded<'_> {
-    let found = match cloudwatch::scan(line, false) {
-        Ok(found) => found,
-        Err(_) => return Err(skip_reason(line)),
-    };
+    let mut found = cloudwatch::Found::default();
+    if cloudwatch::scan(line, false, &mut found).is_err() {
+        return Err(skip_reason(line));
+    }
     let is_string = found.log.is_some_and(|v| v.kind == Kind::String);
-    let mut raw = found.into_raw();
+    let mut raw = found.raw();
     raw.open = is_string && !raw.log.as_deref().is_some_and(|log| log.ends_with('\n'));
     if !raw.open {
         raw.log = raw.log.map(strip_end);

@@ -129,7 +129,7 @@ impl Format {
     /// Decode one (stripped, non-blank) line, or one record's lines joined by `\n`.
     pub fn decode<'a>(&self, text: &'a str, want: &Want) -> Decoded<'a> {
         match self.kind {
-            Kind::CloudWatch => cloudwatch::decode(text),
+            Kind::CloudWatch => cloudwatch::decode_for(text, want),
             Kind::Cri => cri::decode(text),
             Kind::Docker => docker::decode(text),
             Kind::Json => self.json.decode(text, want),
