@@ -52,22 +52,22 @@ impl Plan {
     }
 }
 
-/// The byte ranges of the lines of `data` (the last may lack its newline; a trailing newline ends
-/// the last line rather than starting an empty one).
-fn lines(data: &[u8]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+/// The byte ranges of the lines of `data`, whose newlines are at `newlines` (the last line may lack
+/// its newline; a trailing newline ends the last line rather than starting an empty one).
+fn lines<'d>(
+    data: &'d [u8],
+    newlines: &'d [usize],
+) -> impl Iterator<Item = std::ops::Range<usize>> + 'd {
     let mut start = 0;
-    memchr::memchr_iter(b'\n', data)
-        .map(move |end| {
+    let last = newlines.last().map_or(0, |&i| i + 1);
+    newlines
+        .iter()
+        .map(move |&end| {
             let range = start..end;
             start = end + 1;
             range
         })
-        .chain(
-            std::iter::once_with(move || data.len()).filter_map(move |len| {
-                let last = data.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-                (last < len).then_some(last..len)
-            }),
-        )
+        .chain((last < data.len()).then_some(last..data.len()))
 }
 
 /// `text` without the `strip` characters at either end. Every strip set is whitespace, control
@@ -84,12 +84,14 @@ fn trimmed<'t>(text: &'t str, strip: &[char]) -> &'t str {
     }
 }
 
-/// Decode the lines of one chunk, numbered from `first_line`.
+/// Decode the lines of one chunk, numbered from `first_line`: its bytes and the offsets of their
+/// newlines, which the reader found (see [`crate::reader::Piece`]).
 pub fn decode_chunk(
     plan: &Plan,
     format: &Format,
     source: &str,
     data: &[u8],
+    newlines: &[usize],
     first_line: u64,
 ) -> Result<(RecordBatch, Counts), String> {
     let mut out = Sink::new(plan, format, source);
@@ -102,7 +104,7 @@ pub fn decode_chunk(
     let mut piece: Option<(Raw<'static>, u64)> = None; // Merge::Pieces: the open record and its line
                                                        // One validation of the whole chunk; only a chunk with invalid UTF-8 is repaired line by line.
     let valid = simdutf8::basic::from_utf8(data).ok();
-    for (line, range) in (first_line..).zip(lines(data)) {
+    for (line, range) in (first_line..).zip(lines(data, newlines)) {
         out.counts.lines += 1;
         if range.len() > plan.max_line {
             out.counts.skip(Reason::LineTooLong, line, "");
@@ -309,6 +311,22 @@ impl<'p> Sink<'p> {
 mod tests {
     use super::*;
     use crate::formats::STRIP_EOL;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The lines by the reader's newlines are those of splitting the bytes at each newline, but
+        /// for the empty line after a trailing one.
+        #[test]
+        fn lines_by_newline_offsets_split_at_every_newline(data in proptest::collection::vec(prop_oneof![Just(b'\n'), any::<u8>()], 0..60)) {
+            let newlines = crate::reader::newlines(&data, 0);
+            let got: Vec<&[u8]> = lines(&data, &newlines).map(|r| &data[r]).collect();
+            let mut expected: Vec<&[u8]> = data.split(|&b| b == b'\n').collect();
+            if data.is_empty() || data.ends_with(b"\n") {
+                expected.pop();
+            }
+            prop_assert_eq!(got, expected);
+        }
+    }
 
     #[test]
     fn the_trim_shortcut_gives_what_trim_matches_gives() {
@@ -365,7 +383,8 @@ mod narrow_passes {
         plan.count_nulls = count_nulls;
         let format = Format::new(Kind::CloudWatch, &[], 2025).expect("a format");
         let data = LINES.join("\n");
-        decode_chunk(&plan, &format, "s", data.as_bytes(), 1).expect("a batch")
+        let newlines = crate::reader::newlines(data.as_bytes(), 0);
+        decode_chunk(&plan, &format, "s", data.as_bytes(), &newlines, 1).expect("a batch")
     }
 
     fn filters() -> Vec<Filter> {

@@ -552,19 +552,25 @@ impl<'a> Scanner<'a> {
         Ok(Key { text, escaped })
     }
 
-    /// After a key: whitespace, the `:`, whitespace.
+    /// After a key: whitespace, the `:`, whitespace. The common `": "` is taken as one word.
     #[inline]
     pub fn colon(&mut self) -> Result<(), Fail> {
-        self.ws();
-        self.expect(b':')?;
+        if !self.eat_literal(b": ") {
+            self.ws();
+            self.expect(b':')?;
+        }
         self.ws();
         Ok(())
     }
 
     /// After a member's value: whitespace, then `,` (and whitespace: `Ok(true)`, another member
-    /// follows) or `}` (`Ok(false)`, the object is closed).
+    /// follows) or `}` (`Ok(false)`, the object is closed). The common `", "` is taken as one word.
     #[inline]
     pub fn next_member(&mut self) -> Result<bool, Fail> {
+        if self.eat_literal(b", ") {
+            self.ws();
+            return Ok(true);
+        }
         self.ws();
         match self.peek() {
             Some(b',') => {
@@ -961,6 +967,44 @@ mod tests {
     }
 
     proptest! {
+        /// The separators taken as one word end where, and fail as, the general scan does.
+        #[test]
+        fn the_separator_shortcuts_give_what_the_general_scan_gives(text in r#"(: |, )?[ \t\r\n:,}"a]{0,5}"#) {
+            let general_colon = |s: &mut Scanner<'_>| {
+                s.ws();
+                s.expect(b':')?;
+                s.ws();
+                Ok::<(), Fail>(())
+            };
+            let general_next = |s: &mut Scanner<'_>| {
+                s.ws();
+                match s.peek() {
+                    Some(b',') => {
+                        s.pos += 1;
+                        s.ws();
+                        Ok(true)
+                    }
+                    Some(b'}') => {
+                        s.pos += 1;
+                        Ok(false)
+                    }
+                    _ => Err(s.here()),
+                }
+            };
+            let (mut fast, mut general) = (Scanner::new(&text), Scanner::new(&text));
+            let got = fast.colon();
+            prop_assert_eq!(got, general_colon(&mut general));
+            if got.is_ok() {
+                prop_assert_eq!(fast.pos, general.pos);
+            }
+            let (mut fast, mut general) = (Scanner::new(&text), Scanner::new(&text));
+            let got = fast.next_member();
+            prop_assert_eq!(got, general_next(&mut general));
+            if got.is_ok() {
+                prop_assert_eq!(fast.pos, general.pos);
+            }
+        }
+
         #[test]
         fn skip_reason_never_panics(text in any::<String>()) {
             let _ = skip_reason(&text);

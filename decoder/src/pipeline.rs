@@ -62,6 +62,7 @@ enum Job {
         source: usize,
         first_line: u64,
         data: Vec<u8>,
+        newlines: Vec<usize>,
         read: u64,
     },
     TooLong {
@@ -166,10 +167,11 @@ fn read_sources(
             reported = now;
             let count = piece.line_count();
             let job = match piece {
-                Piece::Lines(data) => Job::Lines {
+                Piece::Lines { data, newlines } => Job::Lines {
                     source: index,
                     first_line: line,
                     data,
+                    newlines,
                     read,
                 },
                 Piece::TooLong => Job::TooLong {
@@ -209,11 +211,12 @@ fn work(plan: &Plan, formats: &[(String, Format)], job: Job, spare: &Sender<Vec<
             source,
             first_line,
             data,
+            newlines,
             read,
         } => {
             let (name, format) = &formats[source];
             let decoded = catch_unwind(AssertUnwindSafe(|| {
-                decode_chunk(plan, format, name, &data, first_line)
+                decode_chunk(plan, format, name, &data, &newlines, first_line)
             }));
             let _ = spare.try_send(data); // the reader reuses it (dropped if the pool is full)
             match decoded {

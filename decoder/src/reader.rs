@@ -106,9 +106,12 @@ pub fn open(
 }
 
 /// What the chunker hands on: whole lines, or the place of one line too long to hold.
+///
+/// The offsets of the newlines of `data` are found once, here: the reader counts the lines by
+/// them (the next chunk's first line number) and the worker splits the lines by them.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Piece {
-    Lines(Vec<u8>),
+    Lines { data: Vec<u8>, newlines: Vec<usize> },
     TooLong,
 }
 
@@ -117,12 +120,18 @@ impl Piece {
     pub fn line_count(&self) -> u64 {
         match self {
             Piece::TooLong => 1,
-            Piece::Lines(data) => {
-                let newlines = memchr::memchr_iter(b'\n', data).count() as u64;
-                newlines + u64::from(!data.is_empty() && !data.ends_with(b"\n"))
+            Piece::Lines { data, newlines } => {
+                newlines.len() as u64 + u64::from(!data.is_empty() && !data.ends_with(b"\n"))
             }
         }
     }
+}
+
+/// The offsets of the newlines of `data`, in order; `capacity` a guess at how many there are.
+pub fn newlines(data: &[u8], capacity: usize) -> Vec<usize> {
+    let mut out = Vec::with_capacity(capacity);
+    out.extend(memchr::memchr_iter(b'\n', data));
+    out
 }
 
 /// Cuts a stream into chunks of about `chunk_size` bytes of whole lines.
@@ -137,6 +146,8 @@ pub struct Chunker<R> {
     filled: usize,
     /// Reads go straight into `buf` (see [`Chunker::read_directly`]).
     direct: bool,
+    /// How many newlines the last chunk had.
+    lines: usize,
     eof: bool,
     skipping: bool,
     /// Buffers of chunks already decoded, handed back for reuse (see [`Chunker::recycle`]).
@@ -165,6 +176,7 @@ impl<R: BufRead> Chunker<R> {
             buf: Vec::new(),
             filled: 0,
             direct: false,
+            lines: 0,
             eof: false,
             skipping: false,
             spare: None,
@@ -337,7 +349,13 @@ impl<R: BufRead> Chunker<R> {
                 }
             };
             match cut {
-                Some(cut) => return Ok(Some(Piece::Lines(self.cut(cut)))),
+                Some(cut) => {
+                    let data = self.cut(cut);
+                    // Room for a few more lines than the last chunk had: one allocation a chunk.
+                    let newlines = newlines(&data, self.lines + self.lines / 8 + 16);
+                    self.lines = newlines.len();
+                    return Ok(Some(Piece::Lines { data, newlines }));
+                }
                 None => {
                     let before = self.filled;
                     let target = before + self.chunk_size;
@@ -413,7 +431,7 @@ mod tests {
         let joined: Vec<u8> = out
             .iter()
             .flat_map(|p| match p {
-                Piece::Lines(d) => d.clone(),
+                Piece::Lines { data, .. } => data.clone(),
                 Piece::TooLong => panic!("no line is too long"),
             })
             .collect();
@@ -421,8 +439,8 @@ mod tests {
         let (last, rest) = out.split_last().unwrap();
         assert!(rest
             .iter()
-            .all(|p| matches!(p, Piece::Lines(d) if d.ends_with(b"\n"))));
-        assert!(matches!(last, Piece::Lines(d) if d.ends_with(b"e")));
+            .all(|p| matches!(p, Piece::Lines { data, .. } if data.ends_with(b"\n"))));
+        assert!(matches!(last, Piece::Lines { data, .. } if data.ends_with(b"e")));
         assert_eq!(out.iter().map(Piece::line_count).sum::<u64>(), 5);
     }
 
@@ -436,7 +454,7 @@ mod tests {
         let mut chunker = Chunker::new(&data[..], format, 300, 1000).recycle(take);
         let mut out = Vec::new();
         while let Some(piece) = chunker.next_piece().unwrap() {
-            if let Piece::Lines(lines) = &piece {
+            if let Piece::Lines { data: lines, .. } = &piece {
                 // Hand back a used buffer full of other bytes: none of them may leak into a chunk.
                 let mut used = lines.clone();
                 used.extend_from_slice(b"garbage that must not show\n");
@@ -487,7 +505,13 @@ mod tests {
                 let piece = direct.next_piece().unwrap();
                 proptest::prop_assert_eq!(&piece, &copied.next_piece().unwrap());
                 match piece {
-                    Some(Piece::Lines(mut used)) => {
+                    Some(Piece::Lines { data: mut used, newlines }) => {
+                        let expected: Vec<usize> = used
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, &b)| (b == b'\n').then_some(i))
+                            .collect();
+                        proptest::prop_assert_eq!(newlines, expected);
                         used.extend_from_slice(b"garbage that must not show\n");
                         let _ = give.try_send(used);
                     }
