@@ -261,6 +261,8 @@ class Cached:
     """Columns derived from the records when the entry was written: name -> the expression's text."""
     span: tuple[dt.datetime, dt.datetime] | None = None
     """The first and last timestamp of the records (None if none has one), known without reading them."""
+    spanned: bool = False
+    """Whether the entry recorded :attr:`span` (entries written before it was kept did not)."""
     rollup: tuple[str, str] | None = field(default=None, repr=False)
     """The bucket of the records' counts kept in the entry and those counts, encoded (see :mod:`logframe.rollup`)."""
 
@@ -327,7 +329,8 @@ def read_entry(path: Path, remove_damaged: bool = False) -> Cached | None:
         stored = Report.from_dict(json.loads(metadata[REPORT_KEY]))
         described = json.loads(metadata[CACHE_KEY])
         derived = dict(described["derived"])
-        times: list[str] | None = described.get("span")  # absent from entries written before it was kept
+        spanned = "span" in described  # absent from entries written before it was kept
+        times: list[str] | None = described.get("span")
         span = None if times is None else (dt.datetime.fromisoformat(times[0]), dt.datetime.fromisoformat(times[1]))
         every: str | None = described.get("rollup")
         counts = None if every is None or ROLLUP_KEY not in metadata else (every, metadata[ROLLUP_KEY])
@@ -338,7 +341,7 @@ def read_entry(path: Path, remove_damaged: bool = False) -> Cached | None:
             with contextlib.suppress(OSError):
                 path.unlink()
         return None
-    return Cached(path, stored, derived, span, counts)
+    return Cached(path, stored, derived, span, spanned, counts)
 
 
 def lookup(scan: Scan, where: Path | None = None) -> Cached | None:

@@ -602,8 +602,14 @@ class LogFrame:
         >>> logs.resolve_every(), logs.filter(container="frontend").resolve_every(), logs.resolve_every("5m")
         ('30s', '30s', '5m')
         """
-        if not self._steps and isinstance(self._origin, Cached) and stats.check_every(every, auto=True) == stats.AUTO:
-            span = self._origin.span
+        origin = self._origin
+        if (
+            not self._steps
+            and isinstance(origin, Cached)
+            and origin.spanned
+            and stats.check_every(every, auto=True) == stats.AUTO
+        ):
+            span = origin.span
             return stats.auto_every(None if span is None else span[1] - span[0])
         return stats.resolve_every(self._lf, every)
 

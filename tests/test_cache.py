@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import subprocess
@@ -304,6 +305,23 @@ def test_runs_and_slices_merge_into_time_order(
     assert entry is not None
     times = written["timestamp"].drop_nulls()
     assert entry.span == ((times.min(), times.max()) if len(times) else None)
+
+
+def test_an_entry_written_before_the_span_was_kept_reads_its_records_for_auto_buckets(write: Writer) -> None:
+    path = write(lines(50))  # times within an hour: auto buckets of 30s, not the 1m of "no times"
+    expected = logframe.scan(path, cache=False).resolve_every()
+    logframe.scan(path).cache()
+    (entry,) = cache.entries()
+    metadata = pl.read_parquet_metadata(entry)
+    about = json.loads(metadata[cache.CACHE_KEY])
+    del about["span"], about["rollup"]
+    older = {cache.REPORT_KEY: metadata[cache.REPORT_KEY], cache.CACHE_KEY: json.dumps(about)}
+    pl.read_parquet(entry).write_parquet(entry, metadata=older)
+    hit = logframe.scan(path)
+    assert isinstance(hit._origin, cache.Cached)
+    assert not hit._origin.spanned
+    assert hit._origin.rollup is None
+    assert hit.resolve_every() == expected == "30s"
 
 
 def test_auto_buckets_of_an_unfiltered_cached_frame_come_from_the_stored_span(
