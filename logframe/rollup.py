@@ -54,22 +54,9 @@ _CALENDAR = re.compile(r"^\d+(d|w|mo|q|y)$")
 """Buckets whose boundaries are midnights (UTC), which every rollup bucket's boundaries include."""
 
 
-def choose_every(span: dt.timedelta) -> str:
-    """The shortest nice bucket giving at most :data:`BUCKETS` buckets over ``span``.
-
-    Examples
-    --------
-    >>> choose_every(dt.timedelta(days=23)), choose_every(dt.timedelta(seconds=10))
-    ('30m', '1s')
-    """
-    seconds = span.total_seconds()
-    fits = [every for every in stats.NICE_EVERY if seconds / stats.bucket_seconds(every) <= BUCKETS]
-    return fits[0] if fits else stats.NICE_EVERY[-1]
-
-
 def build(records: pl.LazyFrame, span: dt.timedelta) -> tuple[str, pl.DataFrame] | None:
     """The rollup of ``records`` (one streaming pass) and its bucket, or None if it has over :data:`MAX_ROWS` rows."""
-    every = choose_every(span)
+    every = stats.shortest_every(span, BUCKETS)
     counts = (
         records.filter(pl.col("timestamp").is_not_null())
         .group_by(pl.col("timestamp").dt.truncate(every), "level", "container")

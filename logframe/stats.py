@@ -106,6 +106,21 @@ def auto_every(span: dt.timedelta | None) -> str:
     return min(NICE_EVERY, key=miss)
 
 
+def shortest_every(span: dt.timedelta, buckets: int) -> str:
+    """The shortest step of :data:`NICE_EVERY` showing ``span`` in at most ``buckets`` buckets (else the longest).
+
+    Examples
+    --------
+    >>> shortest_every(dt.timedelta(hours=1), 40), shortest_every(dt.timedelta(days=23), 2_000)
+    ('2m', '30m')
+    """
+    seconds = span.total_seconds()
+    for every in NICE_EVERY:
+        if seconds // bucket_seconds(every) + 1 <= buckets:
+            return every
+    return NICE_EVERY[-1]
+
+
 def time_span(lf: pl.LazyFrame) -> dt.timedelta | None:
     """Newest minus oldest timestamp (one min/max query), or ``None`` with no timestamps.
 

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import polars as pl
 import typer
 
-from logframe.stats import MISSING, NICE_EVERY, bucket_seconds
+from logframe.stats import MISSING, shortest_every
 
 MAX_ROWS = 40
 """Most rows (buckets) ``every="auto"`` aims for: what fits a terminal window."""
@@ -66,11 +66,7 @@ def choose_every(span: dt.timedelta, rows: int = MAX_ROWS) -> str:
     >>> choose_every(dt.timedelta(0)), choose_every(dt.timedelta(hours=1)), choose_every(dt.timedelta(days=90))
     ('1s', '2m', '1d')
     """
-    seconds = span.total_seconds()
-    for name in NICE_EVERY:
-        if seconds // bucket_seconds(name) + 1 <= rows:
-            return name
-    return NICE_EVERY[-1]
+    return shortest_every(span, rows)
 
 
 def wide(counts: pl.DataFrame, by: str | None, top: int) -> tuple[pl.DataFrame, list[str]]:
