@@ -592,8 +592,7 @@ class LogFrame:
         """The bucket ``every`` stands for: itself, checked, or for ``"auto"`` the one the time charts pick.
 
         ``"auto"`` gives about 60-150 buckets over the records' time span (:func:`stats.auto_every`).
-        The span costs one pass over the timestamps, except on a frame read unfiltered from the
-        cache, whose entry stored it when it was written.
+        The span is :meth:`time_span`'s.
 
         Examples
         --------
@@ -602,16 +601,26 @@ class LogFrame:
         >>> logs.resolve_every(), logs.filter(container="frontend").resolve_every(), logs.resolve_every("5m")
         ('30s', '30s', '5m')
         """
+        if stats.check_every(every, auto=True) == stats.AUTO:
+            return stats.auto_every(self.time_span())
+        return every
+
+    def time_span(self) -> dt.timedelta | None:
+        """The newest minus the oldest timestamp, or ``None`` if no record has one.
+
+        One pass over the timestamps, except on a frame read unfiltered from the cache, whose entry
+        stored its span when it was written.
+
+        Examples
+        --------
+        >>> import logframe
+        >>> logframe.scan("sample_logs.txt").filter(level="CRITICAL").time_span()
+        datetime.timedelta(seconds=460, microseconds=771609)
+        """
         origin = self._origin
-        if (
-            not self._steps
-            and isinstance(origin, Cached)
-            and origin.spanned
-            and stats.check_every(every, auto=True) == stats.AUTO
-        ):
-            span = origin.span
-            return stats.auto_every(None if span is None else span[1] - span[0])
-        return stats.resolve_every(self._lf, every)
+        if not self._steps and isinstance(origin, Cached) and origin.spanned:
+            return None if origin.span is None else origin.span[1] - origin.span[0]
+        return stats.time_span(self._lf)
 
     def patterns(self) -> pl.DataFrame:
         """Message templates with counts, first/last seen, counts by level and an example; see :mod:`logframe.patterns`.

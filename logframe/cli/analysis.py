@@ -57,12 +57,7 @@ def hist(
             records = selected(read.logs, where, since, start, end)
             why = ""
             if every == "auto":
-                span = (
-                    records.lazy()
-                    .select((pl.col("timestamp").max() - pl.col("timestamp").min()).alias("span"))
-                    .collect(engine="streaming")
-                    .item()
-                )
+                span = records.time_span()
                 if span is None:
                     typer.echo("no record with a timestamp matches")
                     return
