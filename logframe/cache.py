@@ -50,9 +50,11 @@ Examples
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import hashlib
+import io
 import itertools
 import json
 import os
@@ -61,7 +63,7 @@ import secrets
 import shutil
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,6 +107,12 @@ CACHE_KEY = "logframe.cache"
 
 ROLLUP_KEY = "logframe.rollup"
 """Parquet key-value metadata holding the records' counts per bucket, level and container (:mod:`logframe.rollup`)."""
+
+SUMMARY_KEY = "logframe.summary."
+"""Prefix of the Parquet key-value metadata holding a summary of the records, by its name (see :func:`store`)."""
+
+Summarise = Callable[[pl.LazyFrame], pl.DataFrame | None]
+"""Makes a summary of an entry's records (derived columns included) as it is written; None to keep none."""
 
 SUFFIX = ".parquet"
 UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1 << 10, "m": 1000**2, "mb": 1000**2, "mib": 1 << 20}
@@ -265,6 +273,8 @@ class Cached:
     """Whether the entry recorded :attr:`span` (entries written before it was kept did not)."""
     rollup: tuple[str, str] | None = field(default=None, repr=False)
     """The bucket of the records' counts kept in the entry and those counts, encoded (see :mod:`logframe.rollup`)."""
+    summaries: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """The summaries of the records kept in the entry, encoded, by name (see :func:`store`)."""
 
     def names(self) -> list[str]:
         """The names of the cached sources."""
@@ -297,7 +307,22 @@ class Cached:
         """
         if self.rollup is None or not rollup.serves(self.rollup[0], every, by):
             return None
-        return rollup.decode(self.rollup[1]).lazy()
+        return _decode(self.rollup[1]).lazy()
+
+    def summary(self, name: str) -> pl.DataFrame | None:
+        """The summary of the records kept under ``name`` when the entry was written, or None if none was.
+
+        Examples
+        --------
+        >>> import tempfile, polars as pl
+        >>> from logframe.scan import Scan, expand
+        >>> levels = {"levels": lambda records: records.group_by("level").len().drop_nulls().sort("level").collect()}
+        >>> entry = store(Scan.of(expand("sample_logs.txt")), Path(tempfile.mkdtemp()), summaries=levels)
+        >>> entry.summary("levels").row(0), entry.summary("other")
+        (('DEBUG', 21), None)
+        """
+        kept = self.summaries.get(name)
+        return None if kept is None else _decode(kept)
 
     def report(self) -> Report:
         """The report of the scan the entry was written from (its lines, skips and examples)."""
@@ -334,6 +359,7 @@ def read_entry(path: Path, remove_damaged: bool = False) -> Cached | None:
         span = None if times is None else (dt.datetime.fromisoformat(times[0]), dt.datetime.fromisoformat(times[1]))
         every: str | None = described.get("rollup")
         counts = None if every is None or ROLLUP_KEY not in metadata else (every, metadata[ROLLUP_KEY])
+        summaries = {key.removeprefix(SUMMARY_KEY): v for key, v in metadata.items() if key.startswith(SUMMARY_KEY)}
     except FileNotFoundError:
         return None
     except Exception:  # damaged (truncated, written by something else): not an entry
@@ -341,7 +367,7 @@ def read_entry(path: Path, remove_damaged: bool = False) -> Cached | None:
             with contextlib.suppress(OSError):
                 path.unlink()
         return None
-    return Cached(path, stored, derived, span, spanned, counts)
+    return Cached(path, stored, derived, span, spanned, counts, summaries)
 
 
 def lookup(scan: Scan, where: Path | None = None) -> Cached | None:
@@ -367,12 +393,21 @@ def lookup(scan: Scan, where: Path | None = None) -> Cached | None:
     return found
 
 
-def store(scan: Scan, where: Path | None = None, derived: Mapping[str, pl.Expr] | None = None) -> Cached:
+def store(
+    scan: Scan,
+    where: Path | None = None,
+    derived: Mapping[str, pl.Expr] | None = None,
+    summaries: Mapping[str, Summarise] | None = None,
+) -> Cached:
     """Read a scan's sources once and write their records as its cache entry (replacing any), then evict.
 
     ``derived`` columns (name -> expression over the record columns) are computed as the entry is
     written and kept beside the records, for analyses that would otherwise compute them on every
     query (the masked messages of ``patterns()``); :attr:`Cached.derived` says how each was made.
+    ``summaries`` (name -> function of the written records, derived columns included) are made once
+    the records are written and kept in the entry's metadata, for analyses of all its records that
+    would otherwise read them all (the message groups of ``patterns()``); :meth:`Cached.summary`
+    reads one back. A name should say the summary's version: an entry is read by later versions.
 
     Raises
     ------
@@ -398,13 +433,13 @@ def store(scan: Scan, where: Path | None = None, derived: Mapping[str, pl.Expr] 
     target = folder / (name + SUFFIX)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        write(scan, target, name, derived)
+        write(scan, target, name, derived, summaries)
     except OSError as error:
         raise SourceError(f"cannot write the cache in {str(folder)!r}: {error.strerror or error}") from None
     evict(folder, size_limit(), keep=target)
     entry = read_entry(target)
     if entry is None:  # removed by a concurrent eviction: write it again
-        return store(scan, where, derived)
+        return store(scan, where, derived, summaries)
     entry.touch()
     return entry
 
@@ -497,8 +532,16 @@ def _merged(runs: Sequence[_Run], schema: pl.Schema) -> pl.LazyFrame:
     return register_io_source(source, schema=schema)
 
 
-def write(scan: Scan, target: Path, name: str = "", derived: Mapping[str, pl.Expr] | None = None) -> Report:
+def write(
+    scan: Scan,
+    target: Path,
+    name: str = "",
+    derived: Mapping[str, pl.Expr] | None = None,
+    summaries: Mapping[str, Summarise] | None = None,
+) -> Report:
     """Write the records of ``scan`` sorted by time, with its report, to ``target`` (atomically); the report.
+
+    ``derived`` and ``summaries`` are :func:`store`'s.
 
     Bounded memory (runs of :data:`RUN_BYTES`, slices of :data:`SLICE_ROWS`); the parts go to a
     hidden folder beside ``target`` and the file appears under its name only once complete.
@@ -522,21 +565,37 @@ def write(scan: Scan, target: Path, name: str = "", derived: Mapping[str, pl.Exp
         firsts = [r.first for r in runs if r.first is not None]
         lasts = [r.last for r in runs if r.last is not None]
         span = [min(firsts).isoformat(), max(lasts).isoformat()] if firsts and lasts else None
-        counts = rollup.build(pl.scan_parquet([str(r.path) for r in runs]), max(lasts) - min(firsts)) if span else None
+        schema = pl.Schema({**SCHEMA, **pl.LazyFrame(schema=SCHEMA).with_columns(**derived).collect_schema()})
+        records = pl.scan_parquet([str(r.path) for r in runs]) if runs else pl.LazyFrame(schema=schema)
+        counts = rollup.build(records, max(lasts) - min(firsts)) if span else None
         about = {"format": CACHE_FORMAT, "key": name, "derived": described, "span": span}
         metadata = {
             REPORT_KEY: json.dumps(report.as_dict(), ensure_ascii=False),
             CACHE_KEY: json.dumps(about | {"rollup": counts[0] if counts else None}),
         }
         if counts is not None:
-            metadata[ROLLUP_KEY] = rollup.encode(counts[1])
-        schema = pl.Schema({**SCHEMA, **pl.LazyFrame(schema=SCHEMA).with_columns(**derived).collect_schema()})
+            metadata[ROLLUP_KEY] = _encode(counts[1])
+        for summary, summarise in (summaries or {}).items():
+            if (kept := summarise(records)) is not None:
+                metadata[SUMMARY_KEY + summary] = _encode(kept)
         written = parts / ("records" + SUFFIX)
         _merged(runs, schema).sink_parquet(written, compression="zstd", row_group_size=ROW_GROUP, metadata=metadata)
         os.replace(written, target)
     finally:
         shutil.rmtree(parts, ignore_errors=True)
     return report
+
+
+def _encode(frame: pl.DataFrame) -> str:
+    """A frame as text for a Parquet key-value entry (zstd-compressed Arrow IPC, base64)."""
+    buffer = io.BytesIO()
+    frame.write_ipc(buffer, compression="zstd")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _decode(text: str) -> pl.DataFrame:
+    """The frame :func:`_encode` wrote."""
+    return pl.read_ipc(io.BytesIO(base64.b64decode(text)))
 
 
 def _output_names(sources: Sequence[Source]) -> list[Path]:

@@ -632,10 +632,13 @@ class LogFrame:
         >>> top["template"], top["count"]
         ('Connection failed tenant=<*> retry_count=<*> host=<*>', 30)
         """
-        from logframe.patterns import MASKED, mask, summarise
+        from logframe.patterns import KEPT, MASKED, mask, summarise, templates
 
         lf, origin = self._lf, self._origin
         if isinstance(origin, Cached) and origin.derived.get(MASKED) == str(mask(pl.col("message"))):
+            kept = None if self._steps else origin.summary(KEPT)
+            if kept is not None:  # grouped by message when the cache was written
+                return templates(kept, masked=True)
             lf = origin.lazy(MASKED)  # masked when the cache was written
             for step in self._steps:
                 lf = step(lf)
@@ -730,9 +733,10 @@ class LogFrame:
                 f"cache() keeps records parsed from log files; these come from {', '.join(origin.names()[:3])} "
                 "(a store, object storage, the CloudWatch API or a Polars frame), which it cannot key"
             )
-        from logframe.patterns import MASKED, mask
+        from logframe.patterns import KEPT, MASKED, kept_groups, mask
 
-        cached = store(origin, derived={MASKED: mask(pl.col("message"))})  # patterns() need not mask again
+        # patterns() need not mask again, nor (of all the records) read them
+        cached = store(origin, derived={MASKED: mask(pl.col("message"))}, summaries={KEPT: kept_groups})
         lf = cached.lazy()
         for step in self._steps:
             lf = step(lf)

@@ -406,29 +406,38 @@ def mine_templates(messages: pl.Series | Sequence[str | None], settings: Setting
 MASKED = "_logframe_masked"
 """A column holding ``mask(message)`` already (the record cache keeps it), which :func:`summarise` then uses."""
 
+KEPT = "patterns/1"
+"""The name under which a cache entry keeps :func:`kept_groups` of its records (versioned by their shape)."""
 
-def _as_masked(masked: pl.Expr) -> pl.Expr:
-    """A :data:`MASKED` column needs no finishing."""
-    return masked
+MAX_GROUPS = 20_000
+"""A cache entry keeps its records' :func:`group_messages` only if they have at most this many masked messages..."""
+
+MAX_GROUP_BYTES = 4 << 20
+"""... and only if those groups (their example messages mostly) take at most this many bytes."""
 
 
-def summarise(lf: pl.LazyFrame) -> pl.DataFrame:
-    """Templates of the records' messages with counts, time span, counts by level and an example.
+def group_messages(lf: pl.LazyFrame) -> pl.DataFrame:
+    """The records grouped by their partly masked message: count, first/last seen, an example, counts by level.
 
-    One streaming pass groups the records by their messages with numbers, IDs and such masked (few
-    distinct values); the rest of the masking runs on those, only the distinct masked messages are
-    clustered, then rolled up per template. Most frequent template first. A :data:`MASKED` column,
-    if ``lf`` has one, is the whole mask already.
+    The one streaming pass of :func:`summarise` over the records: their messages with numbers, IDs and
+    such masked (few distinct values), which :func:`templates` finishes masking; or, if ``lf`` has a
+    :data:`MASKED` column, those whole masks.
+
+    Examples
+    --------
+    >>> import datetime as dt, polars as pl
+    >>> from logframe.schema import SCHEMA
+    >>> t = dt.datetime(2025, 10, 7, 16, tzinfo=dt.UTC)
+    >>> messages = ["job 7 failed", "job 9 failed"]
+    >>> lf = pl.LazyFrame({"timestamp": [t, t], "level": ["ERROR", "INFO"], "message": messages},
+    ...                   schema={k: SCHEMA[k] for k in ("timestamp", "level", "message")})
+    >>> group_messages(lf).select("partly", "count", "ERROR", "INFO").rows()
+    [('job <*> failed', 2, 1, 1)]
     """
     from logframe.schema import LEVELS
 
-    by_level = [(pl.col("level") == level).sum().cast(pl.UInt32).alias(level) for level in LEVELS]
-    finish: Callable[[pl.Expr], pl.Expr]
-    if MASKED in lf.collect_schema().names():
-        partly, finish = pl.col(MASKED), _as_masked
-    else:
-        partly, finish = _mask_variables(pl.col("message")), _finish_mask
-    per_partly = (
+    partly = pl.col(MASKED) if MASKED in lf.collect_schema().names() else _mask_variables(pl.col("message"))
+    return (
         lf.filter(pl.col("message").is_not_null())
         .group_by(partly.alias("partly"))
         .agg(
@@ -436,12 +445,55 @@ def summarise(lf: pl.LazyFrame) -> pl.DataFrame:
             pl.col("timestamp").min().alias("first_seen"),
             pl.col("timestamp").max().alias("last_seen"),
             pl.col("message").first().alias("example"),
-            *by_level,
+            *[(pl.col("level") == level).sum().cast(pl.UInt32).alias(level) for level in LEVELS],
         )
         .collect(engine="streaming")
     )
+
+
+def kept_groups(lf: pl.LazyFrame) -> pl.DataFrame | None:
+    """:func:`group_messages` of records with a :data:`MASKED` column, for a cache entry to keep; None if too big.
+
+    ``patterns()`` of the whole entry then reads these groups (usually hundreds or thousands) instead
+    of every record. Bounded in memory: the distinct masks are estimated (HyperLogLog) first, and
+    grouped only if there are about :data:`MAX_GROUPS` or fewer.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from logframe.schema import SCHEMA
+    >>> records = pl.LazyFrame({"message": ["a 1", "a 2", None]}, schema={"message": pl.String})
+    >>> records = records.with_columns(pl.lit(None, SCHEMA["timestamp"]).alias("timestamp"), level=pl.lit("INFO"))
+    >>> kept_groups(records.with_columns(mask(pl.col("message")).alias(MASKED)))[["partly", "count"]].rows()
+    [('a <*>', 2)]
+    """
+    if lf.select(pl.col(MASKED).approx_n_unique()).collect(engine="streaming").item() > 2 * MAX_GROUPS:
+        return None
+    groups = group_messages(lf)
+    return groups if groups.height <= MAX_GROUPS and groups.estimated_size() <= MAX_GROUP_BYTES else None
+
+
+def templates(groups: pl.DataFrame, masked: bool = False) -> pl.DataFrame:
+    """The templates of :func:`group_messages`' groups: counts, first/last seen, counts by level, an example.
+
+    The rest of the masking runs on the groups (unless ``masked``: they are whole masks already),
+    only the distinct masked messages are clustered, then rolled up per template. Most frequent
+    template first.
+
+    Examples
+    --------
+    >>> import datetime as dt, polars as pl
+    >>> from logframe.schema import SCHEMA
+    >>> lf = pl.LazyFrame({"timestamp": [None, None], "level": ["ERROR", "ERROR"], "message": ["GET /a", "GET /b"]},
+    ...                   schema={k: SCHEMA[k] for k in ("timestamp", "level", "message")})
+    >>> templates(group_messages(lf)).select("template", "count", "ERROR").rows()
+    [('GET <*>', 2, 2)]
+    """
+    from logframe.schema import LEVELS
+
+    finish: Callable[[pl.Expr], pl.Expr] = (lambda done: done) if masked else _finish_mask
     per_masked = (
-        per_partly.group_by(finish(pl.col("partly")).alias("masked"))
+        groups.group_by(finish(pl.col("partly")).alias("masked"))
         .agg(
             pl.col("count").sum(),
             pl.col("first_seen").min(),
@@ -465,3 +517,19 @@ def summarise(lf: pl.LazyFrame) -> pl.DataFrame:
         )
         .sort(["count", "template"], descending=[True, False])
     )
+
+
+def summarise(lf: pl.LazyFrame) -> pl.DataFrame:
+    """Templates of the records' messages with counts, time span, counts by level and an example.
+
+    :func:`templates` of :func:`group_messages`: one streaming pass over the records, the rest on
+    their few distinct partly masked messages. A :data:`MASKED` column, if ``lf`` has one, is the
+    whole mask already.
+
+    Examples
+    --------
+    >>> import logframe
+    >>> summarise(logframe.scan("sample_logs.txt").filter(level="CRITICAL").lazy())["count"].to_list()
+    [3, 1]
+    """
+    return templates(group_messages(lf), masked=MASKED in lf.collect_schema().names())

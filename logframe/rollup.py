@@ -22,15 +22,11 @@ Examples
 ('2s', ('INFO', 'api', 1))
 >>> serves(every, "1m", ["container"]), serves(every, "1m", ["pod"]), serves(every, "3s", [])
 (True, False, False)
->>> decode(encode(counts)).equals(counts)
-True
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import io
 import re
 from collections.abc import Sequence
 
@@ -74,15 +70,3 @@ def serves(rollup_every: str, every: str, by: Sequence[str]) -> bool:
         return True
     length, unit = stats.bucket_seconds(every), stats.bucket_seconds(rollup_every)
     return length >= unit and length % unit == 0
-
-
-def encode(counts: pl.DataFrame) -> str:
-    """The rollup as text for a Parquet key-value entry (zstd-compressed Arrow IPC, base64)."""
-    buffer = io.BytesIO()
-    counts.write_ipc(buffer, compression="zstd")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def decode(text: str) -> pl.DataFrame:
-    """The rollup :func:`encode` wrote."""
-    return pl.read_ipc(io.BytesIO(base64.b64decode(text)))

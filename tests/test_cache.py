@@ -403,6 +403,48 @@ def test_patterns_from_the_cache_use_the_masked_messages_kept_in_it(write: Write
     assert cached.filter(level="WARNING").patterns()["count"].to_list() == [2]
 
 
+def test_patterns_of_a_whole_cached_frame_read_the_message_groups_kept_in_it(
+    write: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from logframe import patterns
+
+    disk = [record(f"WARN:app:disk {n}% full on /dev/sd{n}") for n in (91, 97)]
+    path = write([*lines(20), *disk, record("ERROR:app:job 7 failed: no such host")])
+    fresh = logframe.scan(path, cache=False)
+    want = fresh.patterns()
+    cached = fresh.cache()
+    kept = cached._origin.summary(patterns.KEPT)  # type: ignore[attr-defined]
+    assert kept is not None
+    assert kept["count"].sum() == 23
+
+    def no_records(lf: pl.LazyFrame) -> pl.DataFrame:
+        raise AssertionError("patterns() of the whole entry read its records")
+
+    monkeypatch.setattr(patterns, "group_messages", no_records)
+    got = cached.patterns()
+    assert got.drop("example").equals(want.drop("example"))
+    examples = dict(zip(got["template"], got["example"], strict=True))
+    assert examples["disk <*>% full on <*>"] in {"disk 91% full on /dev/sd91", "disk 97% full on /dev/sd97"}
+    with pytest.raises(AssertionError, match="read its records"):
+        cached.filter(level="WARNING").patterns()  # a filtered frame reads its records
+
+
+def test_too_many_message_groups_are_not_kept(write: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from logframe import patterns
+
+    path = write([record(f"INFO:app:step {word} done") for word in ("one", "two", "three")])
+    fresh = logframe.scan(path, cache=False)
+    monkeypatch.setattr(patterns, "MAX_GROUPS", 2)
+    cached = fresh.cache()
+    assert cached._origin.summary(patterns.KEPT) is None  # type: ignore[attr-defined]
+    assert cached.patterns().drop("example").equals(fresh.patterns().drop("example"))
+    monkeypatch.setattr(patterns, "MAX_GROUPS", 3)
+    monkeypatch.setattr(patterns, "MAX_GROUP_BYTES", 10)
+    assert patterns.kept_groups(cached._origin.lazy(patterns.MASKED)) is None  # type: ignore[attr-defined]
+    monkeypatch.setattr(patterns, "MAX_GROUP_BYTES", 1 << 20)
+    assert patterns.kept_groups(cached._origin.lazy(patterns.MASKED)) is not None  # type: ignore[attr-defined]
+
+
 def test_a_masked_column_made_by_another_mask_is_not_used(write: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
     from logframe import patterns
 
