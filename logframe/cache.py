@@ -275,6 +275,8 @@ class Cached:
     """The bucket of the records' counts kept in the entry and those counts, encoded (see :mod:`logframe.rollup`)."""
     summaries: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The summaries of the records kept in the entry, encoded, by name (see :func:`store`)."""
+    _decoded: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False, compare=False)
+    """The rollup and summaries decoded so far (each is decoded once)."""
 
     def names(self) -> list[str]:
         """The names of the cached sources."""
@@ -307,7 +309,7 @@ class Cached:
         """
         if self.rollup is None or not rollup.serves(self.rollup[0], every, by):
             return None
-        return _decode(self.rollup[1]).lazy()
+        return self._kept(ROLLUP_KEY, self.rollup[1]).lazy()
 
     def summary(self, name: str) -> pl.DataFrame | None:
         """The summary of the records kept under ``name`` when the entry was written, or None if none was.
@@ -322,7 +324,12 @@ class Cached:
         (('DEBUG', 21), None)
         """
         kept = self.summaries.get(name)
-        return None if kept is None else _decode(kept)
+        return None if kept is None else self._kept(SUMMARY_KEY + name, kept)
+
+    def _kept(self, key: str, encoded: str) -> pl.DataFrame:
+        if key not in self._decoded:
+            self._decoded[key] = _decode(encoded)
+        return self._decoded[key]
 
     def report(self) -> Report:
         """The report of the scan the entry was written from (its lines, skips and examples)."""

@@ -58,6 +58,19 @@ PREVIEW_BYTES = 4 << 20
 KEY_SAMPLE_RECORDS = 100_000
 """Records of the preview read at most for the field keys a query's names are checked against."""
 
+FIELD_KEYS = "field_keys/1"
+"""The name under which a cache entry keeps every field key of its records (:func:`_kept_field_keys`)."""
+
+MAX_FIELD_KEYS = 10_000
+"""A cache entry keeps its records' field keys only if there are at most this many."""
+
+
+def _kept_field_keys(records: pl.LazyFrame) -> pl.DataFrame | None:
+    """Every distinct field key of an entry's records, for the entry to keep; None if there are too many."""
+    keys = records.select(field_keys()).collect(engine="streaming")
+    return keys if keys.height <= MAX_FIELD_KEYS else None
+
+
 Step = Callable[[pl.LazyFrame], pl.LazyFrame]
 
 
@@ -316,13 +329,18 @@ class LogFrame:
         :data:`PREVIEW_BYTES` of the sources (at most :data:`KEY_SAMPLE_RECORDS`), whatever
         this frame's filters, so finding the keys seen costs one small read, not a pass. A key
         that first occurs later in the sources is warned of too (the message says what was
-        read). On a live store, whose fields keep arriving, nothing is checked.
+        read). From a cache entry, which keeps every key of its records, none is read and
+        the check is exact. On a live store, whose fields keep arriving, nothing is checked.
         """
         if not names or self._origin.live:
             return
-        sample = self._origin.preview(PREVIEW_BYTES).head(KEY_SAMPLE_RECORDS)
-        seen = sample.select(field_keys()).collect(engine="streaming")["key"].to_list()
-        where = f"the first {PREVIEW_BYTES >> 20} MiB read"
+        kept = self._origin.summary(FIELD_KEYS) if isinstance(self._origin, Cached) else None
+        if kept is not None:
+            seen, where = kept["key"].to_list(), "the cache entry"
+        else:
+            sample = self._origin.preview(PREVIEW_BYTES).head(KEY_SAMPLE_RECORDS)
+            seen = sample.select(field_keys()).collect(engine="streaming")["key"].to_list()
+            where = f"the first {PREVIEW_BYTES >> 20} MiB read"
         for name in names:
             if name not in seen:
                 warnings.warn(UnknownFieldWarning(unknown_field_message(name, seen, where)), stacklevel=stacklevel)
@@ -735,8 +753,9 @@ class LogFrame:
             )
         from logframe.patterns import KEPT, MASKED, kept_groups, mask
 
-        # patterns() need not mask again, nor (of all the records) read them
-        cached = store(origin, derived={MASKED: mask(pl.col("message"))}, summaries={KEPT: kept_groups})
+        # patterns() need not mask again, nor (of all the records) read them; unknown names need no sample
+        summaries = {KEPT: kept_groups, FIELD_KEYS: _kept_field_keys}
+        cached = store(origin, derived={MASKED: mask(pl.col("message"))}, summaries=summaries)
         lf = cached.lazy()
         for step in self._steps:
             lf = step(lf)

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import polars as pl
@@ -443,6 +444,24 @@ def test_too_many_message_groups_are_not_kept(write: Writer, monkeypatch: pytest
     assert patterns.kept_groups(cached._origin.lazy(patterns.MASKED)) is None  # type: ignore[attr-defined]
     monkeypatch.setattr(patterns, "MAX_GROUP_BYTES", 1 << 20)
     assert patterns.kept_groups(cached._origin.lazy(patterns.MASKED)) is not None  # type: ignore[attr-defined]
+
+
+def test_a_cache_entry_checks_query_names_against_every_field_key_of_its_records(
+    write: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from logframe import frame
+
+    path = write([*lines(5), record("ERROR:app.db:failed late=1", "2025-10-07T17:00:00Z")])
+    monkeypatch.setattr(frame, "KEY_SAMPLE_RECORDS", 2)  # the sample of a fresh scan misses 'late'
+    fresh = logframe.scan(path, cache=False)
+    with pytest.warns(logframe.UnknownFieldWarning, match="first 4 MiB"):
+        fresh.where("late='1'")
+    cached = fresh.cache()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cached.where("late='1'").height == 1
+    with pytest.warns(logframe.UnknownFieldWarning, match="no record in the cache entry has a field 'lat'.*'late'"):
+        cached.filter(level="ERROR").where("lat='1'")
 
 
 def test_a_masked_column_made_by_another_mask_is_not_used(write: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
