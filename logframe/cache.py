@@ -4,8 +4,9 @@ r"""A local columnar cache of parsed records: parse a big export once, query it 
 records, sorted by time, to one zstd Parquet file whose metadata holds the scan's
 :class:`~logframe.scan.Report` (so ``report()`` still says what was skipped and why), the records'
 time span and their counts per time bucket, level and container (:mod:`logframe.rollup`: the time
-charts of a cached frame read those, not the records). Later ``logframe.scan`` calls on the same
-sources read that file instead of parsing again.
+charts of a cached frame read those, not the records), and the summaries its writer asks for (the
+records grouped by masked message for ``patterns()``, their field keys for checking a query's
+names). Later ``logframe.scan`` calls on the same sources read that file instead of parsing again.
 
 The file is named by a key over every source's identity -- for a file its name, resolved path,
 size and modification time (``st_mtime_ns``); for standard input and bytes in memory their name and

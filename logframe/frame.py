@@ -334,9 +334,9 @@ class LogFrame:
         """
         if not names or self._origin.live:
             return
-        kept = self._origin.summary(FIELD_KEYS) if isinstance(self._origin, Cached) else None
+        kept = self._kept_field_keys()
         if kept is not None:
-            seen, where = kept["key"].to_list(), "the cache entry"
+            seen, where = kept, "the cache entry"
         else:
             sample = self._origin.preview(PREVIEW_BYTES).head(KEY_SAMPLE_RECORDS)
             seen = sample.select(field_keys()).collect(engine="streaming")["key"].to_list()
@@ -344,6 +344,29 @@ class LogFrame:
         for name in names:
             if name not in seen:
                 warnings.warn(UnknownFieldWarning(unknown_field_message(name, seen, where)), stacklevel=stacklevel)
+
+    def _kept_field_keys(self) -> list[str] | None:
+        """Every field key of the sources' records, if their cache entry kept them (whatever this frame's filters)."""
+        kept = self._origin.summary(FIELD_KEYS) if isinstance(self._origin, Cached) else None
+        return None if kept is None else kept["key"].to_list()
+
+    def field_keys(self) -> list[str]:
+        """The keys of the key-value fields these records have (``tenant``, ``retry_count``...), sorted.
+
+        What a query can name besides the columns. One pass over the records, except on a frame
+        read unfiltered from the cache, whose entry kept them.
+
+        Examples
+        --------
+        >>> import logframe
+        >>> logs = logframe.scan("sample_logs.txt")
+        >>> logs.field_keys()[:4], logs.filter(container="frontend").field_keys()
+        (['case_id', 'channel', 'company.a', 'cpu'], ['duration_ms', 'level', 'msg', 'path', 'url'])
+        """
+        kept = None if self._steps else self._kept_field_keys()
+        if kept is None:
+            kept = self._lf.select(field_keys()).collect(engine="streaming")["key"].to_list()
+        return sorted(kept)
 
     def _warn_unknown_names(self, by: str | Sequence[str] | None) -> None:
         """:meth:`_warn_unknown_fields` for the names of a grouping verb that are not columns."""

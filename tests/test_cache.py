@@ -464,6 +464,22 @@ def test_a_cache_entry_checks_query_names_against_every_field_key_of_its_records
         cached.filter(level="ERROR").where("lat='1'")
 
 
+def test_field_keys_of_a_whole_cached_frame_are_the_kept_ones(write: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from logframe import frame
+
+    path = write([*lines(3), record("INFO:app:ok late=1 company.a=x", "2025-10-07T17:00:00Z")])
+    fresh = logframe.scan(path, cache=False)
+    cached = fresh.cache()
+    assert fresh.field_keys() == ["company.a", "late", "n"]
+    assert cached.filter(level="ERROR").field_keys() == fresh.filter(level="ERROR").field_keys() == ["n"]
+
+    def no_pass() -> pl.Expr:
+        raise AssertionError("field_keys() read the records")
+
+    monkeypatch.setattr(frame, "field_keys", no_pass)
+    assert cached.field_keys() == ["company.a", "late", "n"]
+
+
 def test_a_masked_column_made_by_another_mask_is_not_used(write: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
     from logframe import patterns
 

@@ -107,7 +107,8 @@ def require_field(logs: LogFrame, name: str) -> None:
     For ``top FIELD``, ``hist --by``, ``compare --by`` and ``query --sort``, where a field no record
     has would silently give nothing (or an order by nothing). The field keys of the first
     :data:`~logframe.frame.KEY_SAMPLE_RECORDS` records are looked at first; only a name not among
-    them costs a pass over every record of the sources (whatever ``--where`` and the window keep).
+    them costs a pass over the records ``--where`` and the window keep (:meth:`LogFrame.field_keys`,
+    which needs none on a frame read unfiltered from the cache).
 
     Examples
     --------
@@ -121,12 +122,12 @@ def require_field(logs: LogFrame, name: str) -> None:
     """
     if column_name(name) is not None:
         return
-    seen: list[str] = []
-    for records in (logs.lazy().head(KEY_SAMPLE_RECORDS), logs.lazy()):
-        seen = records.select(field_keys()).collect(engine="streaming")["key"].to_list()
-        if name in seen:
-            return
-    fail(f"no record has a field {name!r}; {nearest_hint(name, seen)}")
+    sample = logs.lazy().head(KEY_SAMPLE_RECORDS).select(field_keys()).collect(engine="streaming")
+    if name in sample["key"].to_list():
+        return
+    seen = logs.field_keys()
+    if name not in seen:
+        fail(f"no record has a field {name!r}; {nearest_hint(name, seen)}")
 
 
 @contextmanager
