@@ -276,8 +276,8 @@ class Cached:
     """The bucket of the records' counts kept in the entry and those counts, encoded (see :mod:`logframe.rollup`)."""
     summaries: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The summaries of the records kept in the entry, encoded, by name (see :func:`store`)."""
-    _decoded: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False, compare=False)
-    """The rollup and summaries decoded so far (each is decoded once)."""
+    _decoded: dict[str, pl.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """The rollup and summaries decoded so far (each is decoded once; callers get clones)."""
 
     def names(self) -> list[str]:
         """The names of the cached sources."""
@@ -330,7 +330,7 @@ class Cached:
     def _kept(self, key: str, encoded: str) -> pl.DataFrame:
         if key not in self._decoded:
             self._decoded[key] = _decode(encoded)
-        return self._decoded[key]
+        return self._decoded[key].clone()  # Polars frames have in-place methods (extend, insert_column)
 
     def report(self) -> Report:
         """The report of the scan the entry was written from (its lines, skips and examples)."""

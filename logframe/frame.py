@@ -66,7 +66,16 @@ MAX_FIELD_KEYS = 10_000
 
 
 def _kept_field_keys(records: pl.LazyFrame) -> pl.DataFrame | None:
-    """Every distinct field key of an entry's records, for the entry to keep; None if there are too many."""
+    """Every distinct field key of an entry's records, for the entry to keep; None if there are too many.
+
+    Bounded in memory: the distinct keys are estimated (HyperLogLog) first, and listed only if there
+    are about :data:`MAX_FIELD_KEYS` or fewer.
+    """
+    if (
+        records.select(field_keys(distinct=False).approx_n_unique()).collect(engine="streaming").item()
+        > 2 * MAX_FIELD_KEYS
+    ):
+        return None
     keys = records.select(field_keys()).collect(engine="streaming")
     return keys if keys.height <= MAX_FIELD_KEYS else None
 

@@ -419,6 +419,9 @@ MAX_GROUP_BYTES = 4 << 20
 def group_messages(lf: pl.LazyFrame) -> pl.DataFrame:
     """The records grouped by their partly masked message: count, first/last seen, an example, counts by level.
 
+    The example is the group's earliest message (at ``first_seen``; any one of them on a tie), so it
+    does not depend on the order the records come in.
+
     The one streaming pass of :func:`summarise` over the records: their messages with numbers, IDs and
     such masked (few distinct values), which :func:`templates` finishes masking; or, if ``lf`` has a
     :data:`MASKED` column, those whole masks.
@@ -444,7 +447,7 @@ def group_messages(lf: pl.LazyFrame) -> pl.DataFrame:
             pl.len().cast(pl.UInt32).alias("count"),
             pl.col("timestamp").min().alias("first_seen"),
             pl.col("timestamp").max().alias("last_seen"),
-            pl.col("message").first().alias("example"),
+            pl.col("message").sort_by("timestamp", nulls_last=True).first().alias("example"),
             *[(pl.col("level") == level).sum().cast(pl.UInt32).alias(level) for level in LEVELS],
         )
         .collect(engine="streaming")
@@ -455,8 +458,9 @@ def kept_groups(lf: pl.LazyFrame) -> pl.DataFrame | None:
     """:func:`group_messages` of records with a :data:`MASKED` column, for a cache entry to keep; None if too big.
 
     ``patterns()`` of the whole entry then reads these groups (usually hundreds or thousands) instead
-    of every record. Bounded in memory: the distinct masks are estimated (HyperLogLog) first, and
-    grouped only if there are about :data:`MAX_GROUPS` or fewer.
+    of every record. Bounded in memory: the distinct masks are estimated (HyperLogLog) first, with the
+    messages' mean length, and grouped only if there are about :data:`MAX_GROUPS` or fewer, taking
+    about :data:`MAX_GROUP_BYTES` or less (a mask and an example message each).
 
     Examples
     --------
@@ -467,7 +471,12 @@ def kept_groups(lf: pl.LazyFrame) -> pl.DataFrame | None:
     >>> kept_groups(records.with_columns(mask(pl.col("message")).alias(MASKED)))[["partly", "count"]].rows()
     [('a <*>', 2)]
     """
-    if lf.select(pl.col(MASKED).approx_n_unique()).collect(engine="streaming").item() > 2 * MAX_GROUPS:
+    distinct, length = (
+        lf.select(pl.col(MASKED).approx_n_unique(), pl.col("message").str.len_bytes().mean())
+        .collect(engine="streaming")
+        .row(0)
+    )
+    if distinct > 2 * MAX_GROUPS or distinct * 2 * (length or 0) > 2 * MAX_GROUP_BYTES:
         return None
     groups = group_messages(lf)
     return groups if groups.height <= MAX_GROUPS and groups.estimated_size() <= MAX_GROUP_BYTES else None

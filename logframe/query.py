@@ -132,16 +132,19 @@ def nearest_name(name: str, seen: Iterable[str] = ()) -> str | None:
     return close[0] if close else None
 
 
-def field_keys() -> pl.Expr:
+def field_keys(distinct: bool = True) -> pl.Expr:
     """The distinct key-value field keys of the records (nulls left out), as a column ``key``.
+
+    With ``distinct=False``, every occurrence of each.
 
     Examples
     --------
     >>> df = pl.DataFrame({"fields": [[{"key": "tenant", "value": "a"}], [{"key": "tenant", "value": "b"}]]})
-    >>> df.select(field_keys())["key"].to_list()
-    ['tenant']
+    >>> df.select(field_keys())["key"].to_list(), df.select(field_keys(distinct=False))["key"].to_list()
+    (['tenant'], ['tenant', 'tenant'])
     """
-    return pl.col("fields").list.eval(pl.element().struct.field("key")).explode().drop_nulls().unique().alias("key")
+    keys = pl.col("fields").list.eval(pl.element().struct.field("key")).explode().drop_nulls()
+    return (keys.unique() if distinct else keys).alias("key")
 
 
 def nearest_hint(name: str, seen: Sequence[str]) -> str:

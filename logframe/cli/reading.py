@@ -107,8 +107,8 @@ def require_field(logs: LogFrame, name: str) -> None:
     For ``top FIELD``, ``hist --by``, ``compare --by`` and ``query --sort``, where a field no record
     has would silently give nothing (or an order by nothing). The field keys of the first
     :data:`~logframe.frame.KEY_SAMPLE_RECORDS` records are looked at first; only a name not among
-    them costs a pass over the records ``--where`` and the window keep (:meth:`LogFrame.field_keys`,
-    which needs none on a frame read unfiltered from the cache).
+    them costs a pass over every record of the sources (:meth:`LogFrame.field_keys`, which needs
+    none on a frame read from the cache: its entry kept them).
 
     Examples
     --------
