@@ -419,12 +419,10 @@ MAX_GROUP_BYTES = 4 << 20
 def group_messages(lf: pl.LazyFrame) -> pl.DataFrame:
     """The records grouped by their partly masked message: count, first/last seen, an example, counts by level.
 
-    The example is the group's earliest message (at ``first_seen``; any one of them on a tie), so it
-    does not depend on the order the records come in.
-
     The one streaming pass of :func:`summarise` over the records: their messages with numbers, IDs and
     such masked (few distinct values), which :func:`templates` finishes masking; or, if ``lf`` has a
-    :data:`MASKED` column, those whole masks.
+    :data:`MASKED` column, those whole masks. The example is the group's earliest message (at
+    ``first_seen``; any one of them on a tie), so it does not depend on the order the records come in.
 
     Examples
     --------
